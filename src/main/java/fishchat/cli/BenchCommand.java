@@ -1,0 +1,51 @@
+package fishchat.cli;
+
+import fishchat.bench.GatewayBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Load programs that print their figures on one RESULT line.",
+        subcommands = {BenchCommand.Gateway.class})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "gateway", mixinStandardHelpOptions = true,
+            description = "Closed-loop cmd 10001 request/reply over many connections.")
+    static final class Gateway implements Callable<Integer> {
+        @Option(names = "--target", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
+                description = "Gateway to load (default: ${DEFAULT-VALUE}).")
+        InetSocketAddress target;
+
+        @Option(names = "--conns", defaultValue = "64", paramLabel = "N", description = "Connections (default: ${DEFAULT-VALUE}).")
+        int conns;
+
+        @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Measured time (default: ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Unmeasured time first (default: ${DEFAULT-VALUE}).")
+        Duration warmup;
+
+        @Option(names = "--sources", defaultValue = "8", paramLabel = "N",
+                description = "Loopback source addresses 127.0.0.2.. to spread connections over (default: ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Override
+        public Integer call() throws Exception {
+            long errors = new GatewayBench(target, conns, warmup, duration, sources).run(System.out);
+            return errors == 0 ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package fishchat.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code fishchat}: the command line of every fishchat program. */
+@Command(name = "fishchat",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Instant-messaging server on virtual threads, wire-compatible with FishChatServer2.",
+        subcommands = {
+            GatewayCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        Logging.init();
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"fishchat " + (version == null ? "(development build)" : version)
+                    + " on Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package fishchat.gateway;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import fishchat.libnet.FrameHandler;
+import fishchat.libnet.Session;
+import fishchat.protocol.Cmd;
+import fishchat.protocol.ErrorFrames;
+import fishchat.protocol.external.Base;
+
+import java.io.IOException;
+
+/**
+ * FishChatServer2's gateway session loop body: parse Base, dispatch on cmd. cmd 10001 gets
+ * an access server address; anything else is answered with an Error frame and the session
+ * stays open.
+ */
+final class GatewayHandler implements FrameHandler {
+    private final AccessDirectory directory;
+
+    GatewayHandler(AccessDirectory directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public void onFrame(Session session, byte[] body) throws IOException {
+        int cmd;
+        try {
+            cmd = Base.parseFrom(body).getCmd();
+        } catch (InvalidProtocolBufferException e) {
+            session.sendFrame(ErrorFrames.MALFORMED);
+            return;
+        }
+        if (cmd == Cmd.REQ_ACCESS_SERVER.code()) {
+            session.sendFrame(directory.current().pickReplyFrame());
+        } else {
+            session.sendFrame(ErrorFrames.UNKNOWN_CMD);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package fishchat.libnet;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The client side of the frame protocol: used by tests, the CLI chat client and the
+ * benchmarks. Sends may come from several threads; receives from one.
+ */
+public final class FrameClient implements Closeable {
+    private final Socket socket;
+    private final FrameReader reader;
+    private final OutputStream out;
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    private FrameClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.reader = new FrameReader(socket.getInputStream(), 512, Frames.MAX_BODY);
+        this.out = socket.getOutputStream();
+    }
+
+    public static FrameClient connect(InetSocketAddress target, Duration timeout) throws IOException {
+        return connect(target, null, timeout);
+    }
+
+    /**
+     * Connects from {@code localAddress} when given (port 0), so that load tests can spread
+     * their connections over several loopback source addresses.
+     */
+    public static FrameClient connect(InetSocketAddress target, InetSocketAddress localAddress, Duration timeout)
+            throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (localAddress != null) {
+                socket.bind(localAddress);
+            }
+            socket.connect(target, (int) timeout.toMillis());
+            return new FrameClient(socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** How long {@link #receive()} waits before SocketTimeoutException (zero: forever). */
+    public void setReceiveTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+    }
+
+    public void send(byte[] body) throws IOException {
+        sendRaw(Frames.encode(body));
+    }
+
+    /** Writes bytes as they are: a test may send broken frames on purpose. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        writeLock.lock();
+        try {
+            out.write(bytes);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The next frame body, or null when the server closed the connection. */
+    public byte[] receive() throws IOException {
+        return reader.read();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** Half-closes the sending side, as a client that is done talking. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

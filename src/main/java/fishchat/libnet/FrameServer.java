@@ -1,0 +1,282 @@
+package fishchat.libnet;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * A blocking TCP server: one accept loop, and one virtual thread per accepted socket running
+ * the session loop (read a frame, hand it to the {@link FrameHandler}, repeat).
+ *
+ * <p>Admission happens before a session exists: a connection over {@code maxConnections} is
+ * accepted, told why ({@code rejectFrame}) and closed, so the client sees an answer rather
+ * than a silent drop. The session loop's catch ladder separates what a client did (EOF, a
+ * truncated or oversize frame, a reset, silence) from a bug in a handler, which is logged
+ * with its stack trace. {@link #stop()} returns only once every session thread has ended.
+ */
+public final class FrameServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
+    private static final long MAX_ACCEPT_BACKOFF_MILLIS = 1000;
+
+    private final ServerOptions options;
+    private final FrameHandler handler;
+    private final SessionRegistry registry = new SessionRegistry();
+    private final AtomicLong nextSessionId = new AtomicLong();
+    private final AtomicInteger liveThreads = new AtomicInteger();
+    private final ReentrantLock stopLock = new ReentrantLock();
+    private final Condition allThreadsEnded = stopLock.newCondition();
+    private final WriteWatchdog watchdog;
+    private ServerSocket listener;
+    private Thread acceptThread;
+    private final AtomicLong refusals = new AtomicLong();
+    private volatile long lastRefusalLog;
+    private volatile boolean stopping;
+
+    public FrameServer(ServerOptions options, FrameHandler handler) {
+        this.options = options;
+        this.handler = handler;
+        this.watchdog = options.writeTimeout().isZero() ? null
+                : new WriteWatchdog(registry, options.writeTimeout(), options.name());
+    }
+
+    /** Binds and starts accepting. Returns once the port is bound. */
+    public FrameServer start() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(options.bind(), options.backlog());
+        listener = socket;
+        acceptThread = Thread.ofPlatform().name(options.name() + "-accept").daemon(true).start(this::acceptLoop);
+        if (watchdog != null) {
+            watchdog.start();
+        }
+        LOG.log(INFO, "{0} listening on {1}", options.name(), address());
+        return this;
+    }
+
+    /** The bound address (with the real port when the options asked for port 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    public SessionRegistry sessions() {
+        return registry;
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    private void acceptLoop() {
+        long backoffMillis = 0;
+        while (!stopping) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+                backoffMillis = 0;
+            } catch (IOException e) {
+                if (stopping || listener.isClosed()) {
+                    return;
+                }
+                // E.g. EMFILE when out of file descriptors: back off instead of spinning.
+                backoffMillis = backoffMillis == 0 ? 5 : Math.min(MAX_ACCEPT_BACKOFF_MILLIS, backoffMillis * 2);
+                LOG.log(WARNING, "{0}: accept failed ({1}); retrying in {2} ms", options.name(), e.getMessage(),
+                        String.valueOf(backoffMillis));
+                sleepQuietly(backoffMillis);
+                continue;
+            }
+            admit(socket);
+        }
+    }
+
+    private void admit(Socket socket) {
+        if (registry.size() >= options.maxConnections()) {
+            refuse(socket);
+            return;
+        }
+        Session session;
+        try {
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (!options.idleTimeout().isZero()) {
+                socket.setSoTimeout((int) options.idleTimeout().toMillis());
+            }
+            session = new Session(nextSessionId.incrementAndGet(), socket, options.readBufferSize(),
+                    options.maxFrameBody(), options.pushQueueCapacity());
+        } catch (IOException e) {
+            LOG.log(DEBUG, "{0}: dropping a connection that failed at setup: {1}", options.name(), e.getMessage());
+            closeQuietly(socket);
+            return;
+        }
+        registry.add(session);
+        liveThreads.incrementAndGet();
+        try {
+            Thread.ofVirtual().name(options.name() + "-session-" + session.id()).start(() -> sessionLoop(session));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            registry.remove(session);
+            session.close("could not start a session thread");
+            threadEnded();
+            LOG.log(ERROR, options.name() + ": could not start a session thread", e);
+        }
+    }
+
+    private void refuse(Socket socket) {
+        long refused = refusals.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastRefusalLog;
+        if (now - last > TimeUnit.SECONDS.toNanos(1) || refused == 1) {
+            // At most one line a second: a connection flood must not become a log flood.
+            lastRefusalLog = now;
+            LOG.log(WARNING, "{0}: refusing {1}: {2} connections open (cap); {3} refused so far",
+                    options.name(), socket.getRemoteSocketAddress(), String.valueOf(registry.size()),
+                    String.valueOf(refused));
+        }
+        try {
+            if (options.rejectFrame() != null) {
+                socket.getOutputStream().write(options.rejectFrame());
+            }
+        } catch (IOException e) {
+            LOG.log(DEBUG, "{0}: refusal not delivered: {1}", options.name(), e.getMessage());
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    private void sessionLoop(Session session) {
+        String reason = "peer closed";
+        long opened = System.nanoTime();
+        LOG.log(INFO, "{0} opened from {1}", session, session.remoteAddress());
+        try {
+            handler.onOpen(session);
+            byte[] body;
+            while ((body = session.readFrame()) != null) {
+                handler.onFrame(session, body);
+            }
+        } catch (FrameTooLargeException e) {
+            reason = e.getMessage();
+            sendOversizeReply(session);
+        } catch (SocketTimeoutException e) {
+            reason = "idle for " + options.idleTimeout().toSeconds() + " s";
+        } catch (EOFException e) {
+            reason = "truncated frame: " + e.getMessage();
+        } catch (IOException e) {
+            // A reset, or our own close (stop, kick, write timeout): the client's side of things.
+            reason = session.isClosed() ? session.closeReason() : "read failed: " + e.getMessage();
+        } catch (RuntimeException | Error e) {
+            reason = "internal error: " + e;
+            LOG.log(ERROR, session + ": handler failed; closing the session", e);
+        } finally {
+            session.close(reason);
+            registry.remove(session);
+            try {
+                handler.onClose(session);
+            } catch (RuntimeException e) {
+                LOG.log(ERROR, session + ": close handler failed", e);
+            }
+            LOG.log(INFO, "{0} closed after {1} ms: {2}", session,
+                    String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)), session.closeReason());
+            threadEnded();
+        }
+    }
+
+    private void sendOversizeReply(Session session) {
+        if (options.oversizeFrame() == null) {
+            return;
+        }
+        try {
+            session.sendFrame(options.oversizeFrame());
+        } catch (IOException e) {
+            LOG.log(DEBUG, "{0}: oversize reply not delivered: {1}", session, e.getMessage());
+        }
+    }
+
+    private void threadEnded() {
+        if (liveThreads.decrementAndGet() == 0 && stopping) {
+            stopLock.lock();
+            try {
+                allThreadsEnded.signalAll();
+            } finally {
+                stopLock.unlock();
+            }
+        }
+    }
+
+    /** Connections currently being served. */
+    public int liveSessionThreads() {
+        return liveThreads.get();
+    }
+
+    /**
+     * Stops accepting, closes every session and waits until every session thread has ended.
+     * Safe to call more than once.
+     */
+    public void stop() {
+        stopping = true;
+        if (listener != null) {
+            closeQuietly(listener);
+        }
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        if (acceptThread != null) {
+            joinQuietly(acceptThread);
+        }
+        // The accept thread has ended, so no session is added after this point.
+        registry.closeAll("server stopping");
+        stopLock.lock();
+        try {
+            while (liveThreads.get() > 0) {
+                // Timed wait: a session added by a racing accept is closed again on the next turn.
+                if (!allThreadsEnded.await(100, TimeUnit.MILLISECONDS)) {
+                    registry.closeAll("server stopping");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopLock.unlock();
+        }
+        LOG.log(INFO, "{0} stopped", options.name());
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(DEBUG, "close failed: {0}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package fishchat.libnet;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One client connection: its socket, a frame reader for the session thread, and a write path
+ * that any thread may use.
+ *
+ * <p>Writes are serialized with a {@link ReentrantLock} (not {@code synchronized}, which would
+ * pin a virtual thread to its carrier while the write blocks on JDK 21). Replies are written
+ * by the session thread itself; pushes from other threads go through a small bounded queue
+ * drained by a short-lived virtual thread, so a pusher never waits on a slow client. A client
+ * that does not read is cut: a full push queue closes the session, and so does a write that
+ * stays blocked past the write timeout (see {@link WriteWatchdog}).
+ *
+ * <p>Fields are few and mostly lazy: an idle session should cost little more than its socket.
+ */
+public final class Session {
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+    private final long id;
+    private final Socket socket;
+    private final SocketAddress remote;
+    private final FrameReader reader;
+    private final OutputStream out;
+    private final int pushQueueCapacity;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicReference<String> closeReason = new AtomicReference<>();
+    /** System.nanoTime() when the current write began, 0 when none is under way. */
+    private volatile long writeStartedNanos;
+    private volatile String label;
+    private volatile Map<String, Object> attributes;
+    private volatile List<Consumer<Session>> closeCallbacks;
+    // Guarded by this (bookkeeping only, never held across I/O).
+    private ArrayDeque<byte[]> pushQueue;
+    private boolean draining;
+
+    Session(long id, Socket socket, int readBufferSize, int maxBody, int pushQueueCapacity) throws IOException {
+        this.id = id;
+        this.socket = socket;
+        this.remote = socket.getRemoteSocketAddress();
+        this.reader = new FrameReader(socket.getInputStream(), readBufferSize, maxBody);
+        this.out = socket.getOutputStream();
+        this.pushQueueCapacity = pushQueueCapacity;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** Read by the session thread only. */
+    byte[] readFrame() throws IOException {
+        return reader.read();
+    }
+
+    /** Sends one frame body; the caller's thread does the write. */
+    public void send(byte[] body) throws IOException {
+        sendFrame(Frames.encode(body));
+    }
+
+    /** Sends an already encoded frame (header included), e.g. a precomputed reply. */
+    public void sendFrame(byte[] frame) throws IOException {
+        writeLock.lock();
+        try {
+            writeStartedNanos = System.nanoTime();
+            out.write(frame);
+        } catch (IOException e) {
+            close("write failed: " + e.getMessage());
+            throw e;
+        } finally {
+            writeStartedNanos = 0;
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Queues a frame body for this client without blocking the caller. Returns false, and
+     * closes the session, when the queue is full: the client is not reading.
+     */
+    public boolean push(byte[] body) {
+        byte[] frame = Frames.encode(body);
+        boolean startDrainer;
+        synchronized (this) { // never held across I/O: only queue bookkeeping
+            if (isClosed()) {
+                return false;
+            }
+            if (pushQueue == null) {
+                pushQueue = new ArrayDeque<>(4);
+            }
+            if (pushQueue.size() >= pushQueueCapacity) {
+                startDrainer = false;
+                pushQueue.clear();
+                frame = null;
+            } else {
+                pushQueue.add(frame);
+                startDrainer = !draining;
+                draining = true;
+            }
+        }
+        if (frame == null) {
+            close("push queue full (client not reading)");
+            return false;
+        }
+        if (startDrainer) {
+            Thread.ofVirtual().name("push-" + id).start(this::drainPushes);
+        }
+        return true;
+    }
+
+    private void drainPushes() {
+        while (true) {
+            byte[] frame;
+            synchronized (this) {
+                frame = pushQueue.poll();
+                if (frame == null || isClosed()) {
+                    draining = false;
+                    return;
+                }
+            }
+            try {
+                sendFrame(frame);
+            } catch (IOException e) {
+                synchronized (this) {
+                    pushQueue.clear();
+                    draining = false;
+                }
+                return;
+            }
+        }
+    }
+
+    /** Nanoseconds the current write has been blocked, or 0. */
+    long writeBlockedNanos(long now) {
+        long started = writeStartedNanos;
+        return started == 0 ? 0 : now - started;
+    }
+
+    /** A short text for log lines, e.g. "uid=42", set by the protocol layer. */
+    public void setLabel(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(String name) {
+        Map<String, Object> map = attributes;
+        return map == null ? null : (T) map.get(name);
+    }
+
+    public void setAttribute(String name, Object value) {
+        Map<String, Object> map = attributes;
+        if (map == null) {
+            synchronized (this) {
+                map = attributes;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>(4);
+                    attributes = map;
+                }
+            }
+        }
+        if (value == null) {
+            map.remove(name);
+        } else {
+            map.put(name, value);
+        }
+    }
+
+    /** Runs once when the session closes (at once if it already has). */
+    public void onClose(Consumer<Session> callback) {
+        synchronized (this) {
+            if (closeCallbacks == null) {
+                closeCallbacks = new CopyOnWriteArrayList<>();
+            }
+            closeCallbacks.add(callback);
+        }
+        if (isClosed() && closeCallbacks.remove(callback)) {
+            callback.accept(this);
+        }
+    }
+
+    public boolean isClosed() {
+        return closeReason.get() != null;
+    }
+
+    /** Why the session closed, or null while it is open. */
+    public String closeReason() {
+        return closeReason.get();
+    }
+
+    /** Closes the socket once; later calls do nothing. Unblocks the session thread's read. */
+    public void close(String reason) {
+        if (!closeReason.compareAndSet(null, reason == null ? "closed" : reason)) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: closing socket: {1}", this, e.getMessage());
+        }
+        List<Consumer<Session>> callbacks = closeCallbacks;
+        if (callbacks != null) {
+            for (Consumer<Session> callback : callbacks) {
+                if (callbacks.remove(callback)) {
+                    try {
+                        callback.accept(this);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "session " + id + ": close callback failed", e);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        String l = label;
+        return "session " + id + (l == null ? "" : " " + l);
+    }
+}

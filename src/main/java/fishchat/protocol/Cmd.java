@@ -1,0 +1,37 @@
+package fishchat.protocol;
+
+/** Command numbers of the wire protocol (DESIGN §2); FishChatServer2's, plus additions. */
+public enum Cmd {
+    REQ_ACCESS_SERVER(10001),
+    LOGIN(20001),
+    PING(20002),
+    SEND_P2P_MSG(20003),
+    ACCEPT_P2P_MSG_ACK(20004),
+    SEND_GROUP_MSG(20005),
+    SYNC_MSG(20006),
+    NOTIFY(20007),
+    LOGOUT(20008),
+    JOIN_GROUP(20009),
+    LEAVE_GROUP(20010),
+    ERROR(90001);
+
+    private final int code;
+
+    Cmd(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The command with this number, or null for an unknown one. */
+    public static Cmd of(int code) {
+        for (Cmd cmd : values()) {
+            if (cmd.code == code) {
+                return cmd;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,41 @@
+package fishchat.protocol;
+
+/** The errCode values of the wire protocol and their texts (errStr). */
+public enum ErrorCode {
+    OK(0, "ok"),
+    REQUEST_ERR(10001, "request err"),
+    SERVER_ERR(90001, "server error"),
+    MESSAGE_TOO_LARGE(90004, "message too large"),
+    RATE_LIMITED(90005, "rate limited"),
+    NO_ACCESS_SERVER(92001, "no accessServer"),
+    NO_TOKEN(93001, "no token"),
+    BAD_TOKEN(93002, "calc token failed"),
+    NOT_LOGGED_IN(93003, "not logged in"),
+    TOKEN_EXPIRED(93004, "token expired"),
+    UID_MISMATCH(93005, "uid does not match the session");
+
+    private final int code;
+    private final String text;
+
+    ErrorCode(int code, String text) {
+        this.code = code;
+        this.text = text;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    public static ErrorCode of(int code) {
+        for (ErrorCode e : values()) {
+            if (e.code == code) {
+                return e;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,35 @@
+package fishchat.protocol;
+
+import fishchat.libnet.Frames;
+import fishchat.protocol.external.Error;
+
+/**
+ * The {@code Error{cmd=90001}} frames every server sends, encoded once: they answer bodies that
+ * do not parse, unknown commands and connections refused for capacity (DESIGN §2).
+ */
+public final class ErrorFrames {
+    /** A body that is not protobuf. */
+    public static final byte[] MALFORMED = frame(ErrorCode.SERVER_ERR);
+    /** A command this server does not serve. */
+    public static final byte[] UNKNOWN_CMD = frame(ErrorCode.REQUEST_ERR);
+    /** Over the connection cap. */
+    public static final byte[] OVER_CAPACITY = frame(ErrorCode.SERVER_ERR);
+    /** A frame over the configured size, sent just before the connection is closed. */
+    public static final byte[] OVERSIZE = frame(ErrorCode.MESSAGE_TOO_LARGE);
+
+    private ErrorFrames() {
+    }
+
+    public static byte[] body(ErrorCode code) {
+        return Error.newBuilder()
+                .setCmd(Cmd.ERROR.code())
+                .setErrCode(code.code())
+                .setErrStr(code.text())
+                .build()
+                .toByteArray();
+    }
+
+    public static byte[] frame(ErrorCode code) {
+        return Frames.encode(body(code));
+    }
+}

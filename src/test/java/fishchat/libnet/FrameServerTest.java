@@ -1,0 +1,293 @@
+package fishchat.libnet;
+
+import fishchat.testing.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** libnet on real loopback sockets: an echo server, broken frames, limits and stop(). */
+class FrameServerTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private FrameServer start(ServerOptions options, FrameHandler handler) throws IOException {
+        FrameServer server = new FrameServer(options, handler).start();
+        toClose.add(server);
+        return server;
+    }
+
+    private FrameServer echoServer(ServerOptions options) throws IOException {
+        return start(options, (session, body) -> session.send(body));
+    }
+
+    private static ServerOptions options() {
+        return ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "test");
+    }
+
+    private FrameClient connect(FrameServer server) throws IOException {
+        FrameClient client = FrameClient.connect(server.address(), Duration.ofSeconds(5));
+        client.setReceiveTimeout(WAIT);
+        toClose.add(client);
+        return client;
+    }
+
+    private static byte[] bytes(int length) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (i * 31 + 7);
+        }
+        return b;
+    }
+
+    @Test
+    void echoesBodiesOfZeroOneAndMaximumLength() throws IOException {
+        FrameServer server = echoServer(options());
+        FrameClient client = connect(server);
+        for (int length : new int[] {0, 1, 2, 127, 128, 129, 4096, Frames.MAX_BODY}) {
+            byte[] body = bytes(length);
+            client.send(body);
+            assertArrayEquals(body, client.receive(), "length " + length);
+        }
+    }
+
+    @Test
+    void pipelinedAndByteByByteFramesAreReadInOrder() throws IOException {
+        FrameServer server = echoServer(options());
+        FrameClient client = connect(server);
+        byte[] a = Frames.encode(bytes(3));
+        byte[] b = Frames.encode(bytes(300));
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        client.sendRaw(both);
+        assertArrayEquals(bytes(3), client.receive());
+        assertArrayEquals(bytes(300), client.receive());
+        for (byte x : Frames.encode(bytes(5))) {
+            client.sendRaw(new byte[] {x});
+        }
+        assertArrayEquals(bytes(5), client.receive());
+    }
+
+    @Test
+    void truncatedHeaderEndsTheSession() throws IOException {
+        FrameServer server = echoServer(options());
+        FrameClient client = connect(server);
+        client.sendRaw(new byte[] {0});
+        client.shutdownOutput();
+        assertNull(client.receive(), "server closes after a truncated header");
+        Await.until("session thread ended", WAIT, () -> server.liveSessionThreads() == 0);
+    }
+
+    @Test
+    void truncatedBodyEndsTheSession() throws IOException {
+        AtomicReference<String> reason = new AtomicReference<>();
+        FrameServer server = start(options(), new FrameHandler() {
+            @Override
+            public void onFrame(Session session, byte[] body) {
+            }
+
+            @Override
+            public void onClose(Session session) {
+                reason.set(session.closeReason());
+            }
+        });
+        FrameClient client = connect(server);
+        client.sendRaw(new byte[] {0, 10, 1, 2, 3});
+        client.shutdownOutput();
+        assertNull(client.receive());
+        Await.until("session thread ended", WAIT, () -> server.liveSessionThreads() == 0);
+        assertTrue(reason.get().startsWith("truncated frame"), reason.get());
+    }
+
+    @Test
+    void oversizeFrameIsAnsweredThenClosed() throws IOException {
+        byte[] answer = Frames.encode(new byte[] {42});
+        FrameServer server = echoServer(options().withMaxFrameBody(100).withOversizeFrame(answer));
+        FrameClient client = connect(server);
+        client.send(bytes(100));
+        assertArrayEquals(bytes(100), client.receive(), "a frame at the limit passes");
+        client.send(bytes(101));
+        assertArrayEquals(new byte[] {42}, client.receive());
+        assertNull(client.receive(), "then the connection is closed");
+    }
+
+    @Test
+    void connectionsOverTheCapAreAnsweredAndClosed() throws IOException {
+        byte[] refusal = Frames.encode(new byte[] {9, 9});
+        FrameServer server = echoServer(options().withMaxConnections(2).withRejectFrame(refusal));
+        FrameClient first = connect(server);
+        FrameClient second = connect(server);
+        first.send(bytes(1));
+        second.send(bytes(1));
+        first.receive();
+        second.receive();
+        Await.until("two sessions", WAIT, () -> server.sessions().size() == 2);
+        FrameClient third = connect(server);
+        assertArrayEquals(new byte[] {9, 9}, third.receive());
+        assertNull(third.receive());
+        first.close();
+        Await.until("a slot is free", WAIT, () -> server.sessions().size() == 1);
+        FrameClient fourth = connect(server);
+        fourth.send(bytes(7));
+        assertArrayEquals(bytes(7), fourth.receive());
+    }
+
+    @Test
+    void idleSessionsAreClosed() throws IOException {
+        FrameServer server = echoServer(options().withIdleTimeout(Duration.ofMillis(300)));
+        FrameClient client = connect(server);
+        client.send(bytes(1));
+        client.receive();
+        long start = System.nanoTime();
+        assertNull(client.receive(), "closed for idleness");
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(250).toNanos());
+    }
+
+    @Test
+    void handlerBugClosesOnlyThatSession() throws IOException {
+        FrameServer server = start(options(), (session, body) -> {
+            if (body.length == 0) {
+                throw new IllegalStateException("bug on purpose");
+            }
+            session.send(body);
+        });
+        FrameClient buggy = connect(server);
+        FrameClient fine = connect(server);
+        buggy.send(new byte[0]);
+        assertNull(buggy.receive());
+        fine.send(bytes(3));
+        assertArrayEquals(bytes(3), fine.receive());
+    }
+
+    @Test
+    void clientThatStopsReadingIsCutByTheWriteTimeout() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        FrameServer server = start(options().withWriteTimeout(Duration.ofMillis(300)), new FrameHandler() {
+            @Override
+            public void onFrame(Session session, byte[] body) throws IOException {
+                byte[] big = bytes(Frames.MAX_BODY);
+                while (true) {
+                    session.send(big); // blocks once the client's buffers are full
+                }
+            }
+
+            @Override
+            public void onClose(Session session) {
+                closed.countDown();
+            }
+        });
+        FrameClient client = connect(server);
+        client.send(bytes(1));
+        assertTrue(closed.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "session cut");
+    }
+
+    @Test
+    void pushQueueFullClosesTheSession() throws Exception {
+        AtomicReference<Session> serverSide = new AtomicReference<>();
+        FrameServer server = start(options().withPushQueueCapacity(4).withWriteTimeout(Duration.ZERO),
+                new FrameHandler() {
+                    @Override
+                    public void onOpen(Session session) {
+                        serverSide.set(session);
+                    }
+
+                    @Override
+                    public void onFrame(Session session, byte[] body) {
+                    }
+                });
+        FrameClient client = connect(server);
+        Await.until("session open", WAIT, () -> serverSide.get() != null);
+        Session session = serverSide.get();
+        byte[] big = bytes(Frames.MAX_BODY);
+        boolean accepted = true;
+        for (int i = 0; i < 10_000 && accepted; i++) {
+            accepted = session.push(big); // the client never reads
+        }
+        assertFalse(accepted, "a push is refused once the queue is full");
+        assertTrue(session.isClosed());
+        assertTrue(session.closeReason().contains("push queue full"), session.closeReason());
+        client.close();
+    }
+
+    @Test
+    void pushesReachTheClientInOrder() throws Exception {
+        AtomicReference<Session> serverSide = new AtomicReference<>();
+        FrameServer server = start(options(), new FrameHandler() {
+            @Override
+            public void onOpen(Session session) {
+                serverSide.set(session);
+            }
+
+            @Override
+            public void onFrame(Session session, byte[] body) {
+            }
+        });
+        FrameClient client = connect(server);
+        Await.until("session open", WAIT, () -> serverSide.get() != null);
+        for (int i = 0; i < 50; i++) {
+            assertTrue(serverSide.get().push(new byte[] {(byte) i}));
+        }
+        for (int i = 0; i < 50; i++) {
+            assertArrayEquals(new byte[] {(byte) i}, client.receive());
+        }
+    }
+
+    @Test
+    void stopClosesEverySessionAndWaitsForTheirThreads() throws IOException {
+        FrameServer server = echoServer(options());
+        List<FrameClient> clients = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            FrameClient c = connect(server);
+            c.send(bytes(1));
+            c.receive();
+            clients.add(c);
+        }
+        assertEquals(50, server.liveSessionThreads());
+        server.stop();
+        assertEquals(0, server.liveSessionThreads());
+        assertEquals(0, server.sessions().size());
+        for (FrameClient c : clients) {
+            assertNull(c.receive(), "every client sees the close");
+        }
+        server.stop(); // a second stop does nothing
+    }
+
+    @Test
+    void stoppedServerRefusesConnections() throws IOException {
+        FrameServer server = echoServer(options());
+        InetSocketAddress address = server.address();
+        server.stop();
+        try (Socket socket = new Socket()) {
+            socket.connect(address, 2000);
+            socket.setSoTimeout(2000);
+            InputStream in = socket.getInputStream();
+            assertEquals(-1, in.read());
+        } catch (IOException expected) {
+            // refused: nothing listens any more
+            assertFalse(expected instanceof SocketTimeoutException, "no one may be left reading");
+        }
+    }
+}
