@@ -1,6 +1,8 @@
 package fishchat.cli;
 
+import fishchat.bench.ChatBench;
 import fishchat.bench.GatewayBench;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -10,7 +12,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load programs that print their figures on one RESULT line.",
-        subcommands = {BenchCommand.Gateway.class})
+        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -46,6 +48,47 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             long errors = new GatewayBench(target, conns, warmup, duration, sources).run(System.out);
             return errors == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "chat", mixinStandardHelpOptions = true,
+            description = "Durable one-to-one messages at a fixed offered rate; receivers sync on notify.")
+    static final class Chat implements Callable<Integer> {
+        @Option(names = "--gateway", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
+                description = "Gateway (default: ${DEFAULT-VALUE}).")
+        InetSocketAddress gateway;
+
+        @Option(names = "--users", defaultValue = "1000", paramLabel = "N", description = "Logged-in users (default: ${DEFAULT-VALUE}).")
+        int users;
+
+        @Option(names = "--rate", defaultValue = "1000", paramLabel = "MSG/S", description = "Total offered messages/s (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Sending time (default: ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--first-uid", defaultValue = "1000000", paramLabel = "UID",
+                description = "Users are FIRST-UID .. FIRST-UID+N-1 (default: ${DEFAULT-VALUE}).")
+        long firstUid;
+
+        @Option(names = "--message-bytes", defaultValue = "100", paramLabel = "BYTES",
+                description = "Message size (default: ${DEFAULT-VALUE}).")
+        int messageBytes;
+
+        @Option(names = "--sources", defaultValue = "8", paramLabel = "N",
+                description = "Loopback source addresses 127.0.0.2.. (default: ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Mixin
+        ClientTokenFlags tokens;
+
+        @Override
+        public Integer call() throws Exception {
+            ClientTokenFlags.Minter minter = tokens.minter();
+            long failures = new ChatBench(gateway, users, rate, duration, firstUid, minter::tokenFor, messageBytes, sources)
+                    .run(System.out);
+            return failures == 0 ? 0 : 1;
         }
     }
 }

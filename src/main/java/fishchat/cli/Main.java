@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Instant-messaging server on virtual threads, wire-compatible with FishChatServer2.",
         subcommands = {
+            StandaloneCommand.class,
             GatewayCommand.class,
+            AccessCommand.class,
+            TokenCommand.class,
+            ChatCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

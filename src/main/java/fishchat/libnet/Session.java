@@ -43,7 +43,7 @@ public final class Session {
     private volatile Map<String, Object> attributes;
     private volatile List<Consumer<Session>> closeCallbacks;
     // Guarded by this (bookkeeping only, never held across I/O).
-    private ArrayDeque<byte[]> pushQueue;
+    private ArrayDeque<Outbound> pushQueue;
     private boolean draining;
 
     Session(long id, Socket socket, int readBufferSize, int maxBody, int pushQueueCapacity) throws IOException {
@@ -93,8 +93,18 @@ public final class Session {
      * closes the session, when the queue is full: the client is not reading.
      */
     public boolean push(byte[] body) {
+        return push(body, null);
+    }
+
+    /**
+     * Like {@link #push(byte[])}, but a frame still waiting in the queue under the same
+     * {@code coalesceKey} is replaced instead of queueing another: for pushes where only
+     * the newest matters ("you have messages up to seq N"), so a burst costs one frame.
+     */
+    public boolean push(byte[] body, Object coalesceKey) {
         byte[] frame = Frames.encode(body);
-        boolean startDrainer;
+        boolean startDrainer = false;
+        boolean overflow = false;
         synchronized (this) { // never held across I/O: only queue bookkeeping
             if (isClosed()) {
                 return false;
@@ -102,17 +112,18 @@ public final class Session {
             if (pushQueue == null) {
                 pushQueue = new ArrayDeque<>(4);
             }
-            if (pushQueue.size() >= pushQueueCapacity) {
-                startDrainer = false;
-                pushQueue.clear();
-                frame = null;
-            } else {
-                pushQueue.add(frame);
-                startDrainer = !draining;
-                draining = true;
+            if (!replaceQueued(coalesceKey, frame)) {
+                if (pushQueue.size() >= pushQueueCapacity) {
+                    pushQueue.clear();
+                    overflow = true;
+                } else {
+                    pushQueue.add(new Outbound(coalesceKey, frame));
+                    startDrainer = !draining;
+                    draining = true;
+                }
             }
         }
-        if (frame == null) {
+        if (overflow) {
             close("push queue full (client not reading)");
             return false;
         }
@@ -122,15 +133,29 @@ public final class Session {
         return true;
     }
 
+    private boolean replaceQueued(Object coalesceKey, byte[] frame) {
+        if (coalesceKey == null) {
+            return false;
+        }
+        for (Outbound queued : pushQueue) {
+            if (coalesceKey.equals(queued.key)) {
+                queued.frame = frame;
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void drainPushes() {
         while (true) {
             byte[] frame;
             synchronized (this) {
-                frame = pushQueue.poll();
-                if (frame == null || isClosed()) {
+                Outbound next = pushQueue.poll();
+                if (next == null || isClosed()) {
                     draining = false;
                     return;
                 }
+                frame = next.frame;
             }
             try {
                 sendFrame(frame);
@@ -141,6 +166,17 @@ public final class Session {
                 }
                 return;
             }
+        }
+    }
+
+    /** A queued push; its frame may be replaced by a newer one with the same key. */
+    private static final class Outbound {
+        final Object key;
+        byte[] frame;
+
+        Outbound(Object key, byte[] frame) {
+            this.key = key;
+            this.frame = frame;
         }
     }
 

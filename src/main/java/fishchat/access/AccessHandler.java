@@ -1,0 +1,207 @@
+package fishchat.access;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import fishchat.chat.Messaging;
+import fishchat.chat.SendOutcome;
+import fishchat.chat.auth.TokenVerifier;
+import fishchat.libnet.FrameHandler;
+import fishchat.libnet.Session;
+import fishchat.protocol.Cmd;
+import fishchat.protocol.ErrorCode;
+import fishchat.protocol.ErrorFrames;
+import fishchat.protocol.external.Base;
+import fishchat.protocol.external.ReqJoinGroup;
+import fishchat.protocol.external.ReqLeaveGroup;
+import fishchat.protocol.external.ReqLogin;
+import fishchat.protocol.external.ReqSendGroupMsg;
+import fishchat.protocol.external.ReqSendP2PMsg;
+import fishchat.protocol.external.ReqSyncMsg;
+import fishchat.protocol.external.ResLogin;
+import fishchat.protocol.external.ResSendP2PMsg;
+import fishchat.protocol.external.ResSyncMsg;
+import fishchat.store.StoreUnavailableException;
+
+import java.io.IOException;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The access server's session loop body: login, ping, messages, sync, groups (cmds
+ * 20001–20010). Every request that parses gets its own reply type with an errCode;
+ * Error{90001} answers only bodies that do not parse and unknown cmds (DESIGN §2).
+ *
+ * <p>The sender of a message is always the session's uid: a request's own uid field may
+ * only repeat it (93005 otherwise). A store that cannot take a write answers 90001 and the
+ * session stays open.
+ */
+final class AccessHandler implements FrameHandler {
+    private static final System.Logger LOG = System.getLogger(AccessHandler.class.getName());
+    private static final String UID = "uid";
+
+    private final Messaging messaging;
+    private final TokenVerifier tokens;
+    private final OnlineUsers online;
+
+    AccessHandler(Messaging messaging, TokenVerifier tokens, OnlineUsers online) {
+        this.messaging = messaging;
+        this.tokens = tokens;
+        this.online = online;
+    }
+
+    @Override
+    public void onFrame(Session session, byte[] body) throws IOException {
+        Cmd cmd;
+        try {
+            cmd = Cmd.of(Base.parseFrom(body).getCmd());
+            if (cmd == null || cmd == Cmd.REQ_ACCESS_SERVER || cmd == Cmd.NOTIFY || cmd == Cmd.ERROR) {
+                session.sendFrame(ErrorFrames.UNKNOWN_CMD);
+                return;
+            }
+            if (cmd == Cmd.LOGIN) {
+                login(session, ReqLogin.parseFrom(body));
+                return;
+            }
+            if (cmd == Cmd.PING) {
+                session.send(Replies.status(Cmd.PING, ErrorCode.OK));
+                return;
+            }
+            long uid = uidOf(session);
+            if (uid == 0) {
+                session.send(Replies.status(cmd, ErrorCode.NOT_LOGGED_IN));
+                return;
+            }
+            try {
+                dispatch(session, uid, cmd, body);
+            } catch (StoreUnavailableException e) {
+                LOG.log(WARNING, "{0}: {1} failed: {2}", session, cmd, e.getMessage());
+                session.send(Replies.status(cmd, ErrorCode.SERVER_ERR));
+            }
+        } catch (InvalidProtocolBufferException e) {
+            session.sendFrame(ErrorFrames.MALFORMED);
+        }
+    }
+
+    private void dispatch(Session session, long uid, Cmd cmd, byte[] body) throws IOException {
+        switch (cmd) {
+            case SEND_P2P_MSG -> sendP2P(session, uid, ReqSendP2PMsg.parseFrom(body));
+            case SEND_GROUP_MSG -> sendGroup(session, uid, ReqSendGroupMsg.parseFrom(body));
+            case SYNC_MSG -> sync(session, uid, ReqSyncMsg.parseFrom(body));
+            case ACCEPT_P2P_MSG_ACK -> session.send(Replies.status(cmd, ErrorCode.OK));
+            case JOIN_GROUP -> joinGroup(session, uid, ReqJoinGroup.parseFrom(body));
+            case LEAVE_GROUP -> leaveGroup(session, uid, ReqLeaveGroup.parseFrom(body));
+            case LOGOUT -> {
+                session.send(Replies.status(cmd, ErrorCode.OK));
+                session.close("logout");
+            }
+            default -> session.sendFrame(ErrorFrames.UNKNOWN_CMD);
+        }
+    }
+
+    private void login(Session session, ReqLogin req) throws IOException {
+        long uid = req.getUID();
+        ErrorCode verdict = uid <= 0 ? ErrorCode.REQUEST_ERR : tokens.verify(uid, req.getToken());
+        if (verdict != ErrorCode.OK) {
+            LOG.log(INFO, "{0}: login as uid={1} refused: {2}", session, String.valueOf(uid), verdict.text());
+            session.send(Replies.status(Cmd.LOGIN, verdict));
+            return;
+        }
+        long previous = uidOf(session);
+        if (previous != uid) {
+            if (previous != 0) {
+                online.remove(previous, session);
+            }
+            session.setAttribute(UID, uid);
+            session.setLabel("uid=" + uid);
+            // Online before reading the newest seq: a message stored in between is notified.
+            online.add(uid, session);
+        }
+        long latest;
+        try {
+            latest = messaging.latestSeq(uid);
+        } catch (StoreUnavailableException e) {
+            LOG.log(WARNING, "{0}: login: {1}", session, e.getMessage());
+            online.remove(uid, session);
+            session.setAttribute(UID, null);
+            session.setLabel(null);
+            session.send(Replies.status(Cmd.LOGIN, ErrorCode.SERVER_ERR));
+            return;
+        }
+        LOG.log(INFO, "{0}: logged in, newest seq {1}", session, String.valueOf(latest));
+        // No notify here: FishChatServer2's clients sync right after login; currentID tells the rest.
+        session.send(ResLogin.newBuilder()
+                .setCmd(Cmd.LOGIN.code())
+                .setErrCode(ErrorCode.OK.code())
+                .setErrStr(ErrorCode.OK.text())
+                .setCurrentID(latest)
+                .build().toByteArray());
+    }
+
+    private void sendP2P(Session session, long uid, ReqSendP2PMsg req) throws IOException {
+        SendOutcome outcome = req.getSourceUID() != 0 && req.getSourceUID() != uid
+                ? SendOutcome.rejected(ErrorCode.UID_MISMATCH)
+                : messaging.sendP2P(uid, req.getTargetUID(), req.getMsgID(), req.getMsg());
+        session.send(ResSendP2PMsg.newBuilder()
+                .setCmd(Cmd.SEND_P2P_MSG.code())
+                .setErrCode(outcome.code().code())
+                .setErrStr(outcome.code().text())
+                .setSourceUID(uid)
+                .setTargetUID(req.getTargetUID())
+                .setMsgID(req.getMsgID())
+                .build().toByteArray());
+        online.notify(outcome.deliveries());
+    }
+
+    private void sendGroup(Session session, long uid, ReqSendGroupMsg req) throws IOException {
+        SendOutcome outcome = req.getSourceUID() != 0 && req.getSourceUID() != uid
+                ? SendOutcome.rejected(ErrorCode.UID_MISMATCH)
+                : messaging.sendGroup(uid, req.getGroupID(), req.getMsgID(), req.getMsg());
+        session.send(Replies.status(Cmd.SEND_GROUP_MSG, outcome.code()));
+        online.notify(outcome.deliveries());
+    }
+
+    private void sync(Session session, long uid, ReqSyncMsg req) throws IOException {
+        if (req.getUID() != 0 && req.getUID() != uid) {
+            session.send(Replies.status(Cmd.SYNC_MSG, ErrorCode.UID_MISMATCH));
+            return;
+        }
+        ResSyncMsg reply = messaging.sync(uid, req.getCurrentID());
+        session.send(reply.toByteArray());
+    }
+
+    private void joinGroup(Session session, long uid, ReqJoinGroup req) throws IOException {
+        ErrorCode code = checkGroupRequest(uid, req.getUID(), req.getGroupID());
+        if (code == ErrorCode.OK) {
+            messaging.join(req.getGroupID(), uid);
+        }
+        session.send(Replies.status(Cmd.JOIN_GROUP, code));
+    }
+
+    private void leaveGroup(Session session, long uid, ReqLeaveGroup req) throws IOException {
+        ErrorCode code = checkGroupRequest(uid, req.getUID(), req.getGroupID());
+        if (code == ErrorCode.OK) {
+            messaging.leave(req.getGroupID(), uid);
+        }
+        session.send(Replies.status(Cmd.LEAVE_GROUP, code));
+    }
+
+    private static ErrorCode checkGroupRequest(long uid, long requestUid, long groupId) {
+        if (requestUid != 0 && requestUid != uid) {
+            return ErrorCode.UID_MISMATCH;
+        }
+        return groupId > 0 ? ErrorCode.OK : ErrorCode.REQUEST_ERR;
+    }
+
+    @Override
+    public void onClose(Session session) {
+        long uid = uidOf(session);
+        if (uid != 0) {
+            online.remove(uid, session);
+        }
+    }
+
+    private static long uidOf(Session session) {
+        Long uid = session.attribute(UID);
+        return uid == null ? 0 : uid;
+    }
+}

@@ -1,0 +1,60 @@
+package fishchat.access;
+
+import fishchat.chat.Messaging;
+import fishchat.chat.auth.TokenVerifier;
+import fishchat.libnet.FrameServer;
+import fishchat.libnet.ServerOptions;
+import fishchat.protocol.ErrorFrames;
+import fishchat.store.MessageStore;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+/**
+ * An access server: holds logged-in client sessions and carries their messages through a
+ * {@link MessageStore}. The store is the caller's: it outlives the server and is closed
+ * by whoever opened it, after {@link #stop()}.
+ */
+public final class AccessServer implements AutoCloseable {
+    private final FrameServer server;
+    private final OnlineUsers online = new OnlineUsers();
+    private final RetentionTask retention;
+
+    public AccessServer(ServerOptions options, AccessOptions chat, MessageStore store, TokenVerifier tokens, Clock clock) {
+        Messaging messaging = new Messaging(store, chat.maxMessageBytes(), clock);
+        this.server = new FrameServer(options
+                .withRejectFrame(ErrorFrames.OVER_CAPACITY)
+                .withOversizeFrame(ErrorFrames.OVERSIZE), new AccessHandler(messaging, tokens, online));
+        this.retention = new RetentionTask(store, chat.retention(), clock);
+    }
+
+    public AccessServer start() throws IOException {
+        server.start();
+        retention.start();
+        return this;
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    public OnlineUsers online() {
+        return online;
+    }
+
+    public FrameServer frameServer() {
+        return server;
+    }
+
+    /** Stops accepting and closes every session; returns when their threads have ended. */
+    public void stop() {
+        retention.stop();
+        server.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

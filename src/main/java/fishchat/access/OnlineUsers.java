@@ -1,0 +1,67 @@
+package fishchat.access;
+
+import fishchat.libnet.Session;
+import fishchat.protocol.Cmd;
+import fishchat.protocol.external.ResNotify;
+import fishchat.store.Delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is logged in on this node: uid to that user's sessions (one per device). Tells them
+ * of new messages with a light ResNotify{currentID}; the client then syncs.
+ */
+public final class OnlineUsers {
+    /** Notifies waiting for the same client collapse into the newest one. */
+    private static final Object NOTIFY_KEY = new Object();
+
+    private final Map<Long, List<Session>> byUid = new ConcurrentHashMap<>();
+
+    public void add(long uid, Session session) {
+        byUid.compute(uid, (k, sessions) -> {
+            if (sessions == null) {
+                return List.of(session);
+            }
+            List<Session> more = new ArrayList<>(sessions.size() + 1);
+            more.addAll(sessions);
+            more.add(session);
+            return List.copyOf(more);
+        });
+    }
+
+    public void remove(long uid, Session session) {
+        byUid.computeIfPresent(uid, (k, sessions) -> {
+            List<Session> rest = new ArrayList<>(sessions);
+            rest.remove(session);
+            return rest.isEmpty() ? null : List.copyOf(rest);
+        });
+    }
+
+    public List<Session> sessions(long uid) {
+        return byUid.getOrDefault(uid, List.of());
+    }
+
+    public int users() {
+        return byUid.size();
+    }
+
+    /** Tells every online session of each recipient its newest seq. Never blocks. */
+    public void notify(List<Delivery> deliveries) {
+        for (Delivery delivery : deliveries) {
+            List<Session> sessions = byUid.get(delivery.uid());
+            if (sessions == null) {
+                continue;
+            }
+            byte[] body = ResNotify.newBuilder()
+                    .setCmd(Cmd.NOTIFY.code())
+                    .setCurrentID(delivery.seq())
+                    .build().toByteArray();
+            for (Session session : sessions) {
+                session.push(body, NOTIFY_KEY);
+            }
+        }
+    }
+}

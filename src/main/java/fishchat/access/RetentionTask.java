@@ -1,0 +1,55 @@
+package fishchat.access;
+
+import fishchat.store.MessageStore;
+import fishchat.store.StoreUnavailableException;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/** Deletes messages older than the retention period, once at start and then every hour. */
+final class RetentionTask {
+    private static final System.Logger LOG = System.getLogger(RetentionTask.class.getName());
+    private static final Duration PERIOD = Duration.ofHours(1);
+
+    private final MessageStore store;
+    private final Duration retention;
+    private final Clock clock;
+    private Thread thread;
+
+    RetentionTask(MessageStore store, Duration retention, Clock clock) {
+        this.store = store;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("retention").start(this::run);
+    }
+
+    private void run() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                long deleted = store.purgeOlderThan(clock.millis() - retention.toMillis());
+                if (deleted > 0) {
+                    LOG.log(INFO, "retention: deleted {0} messages older than {1}", String.valueOf(deleted), retention);
+                }
+            } catch (StoreUnavailableException e) {
+                LOG.log(WARNING, "retention: purge failed: {0}", e.getMessage());
+            }
+            try {
+                Thread.sleep(PERIOD);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    void stop() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

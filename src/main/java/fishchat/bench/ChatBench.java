@@ -1,0 +1,178 @@
+package fishchat.bench;
+
+import fishchat.client.ChatClient;
+import fishchat.protocol.ErrorCode;
+import fishchat.protocol.external.offsetMsg;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/**
+ * Durable one-to-one chat under a fixed offered rate: {@code users} clients log in through the
+ * gateway, each sends to random other users on a fixed schedule (open loop: the schedule does
+ * not wait for slow acks), and receivers pull on notify as a real client does. Send→ack is
+ * the durable acknowledgement; send→delivered is until the receiver's sync returned it.
+ */
+public final class ChatBench {
+    private final InetSocketAddress gateway;
+    private final int users;
+    private final double rate;
+    private final Duration duration;
+    private final long firstUid;
+    private final LongFunction<String> tokens;
+    private final int messageBytes;
+    private final LoadSources sources;
+    private final LatencyHistogram ackLatency = new LatencyHistogram();
+    private final LatencyHistogram deliveredLatency = new LatencyHistogram();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+
+    public ChatBench(InetSocketAddress gateway, int users, double rate, Duration duration, long firstUid,
+                     LongFunction<String> tokens, int messageBytes, int sourceCount) {
+        if (users < 2) {
+            throw new IllegalArgumentException("need at least 2 users");
+        }
+        this.gateway = gateway;
+        this.users = users;
+        this.rate = rate;
+        this.duration = duration;
+        this.firstUid = firstUid;
+        this.tokens = tokens;
+        this.messageBytes = messageBytes;
+        this.sources = new LoadSources(gateway, sourceCount);
+    }
+
+    public long run(PrintStream out) throws IOException, InterruptedException {
+        List<ChatClient> clients = logIn();
+        long interval = (long) (1e9 * users / rate); // nanoseconds between one user's sends
+        long start = System.nanoTime() + 200_000_000L;
+        long end = start + duration.toNanos();
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < clients.size(); i++) {
+                ChatClient client = clients.get(i);
+                long uid = firstUid + i;
+                long offset = ThreadLocalRandom.current().nextLong(interval); // spread users over the interval
+                senders.submit(() -> sendLoop(client, uid, start + offset, interval, end));
+            }
+        }
+        // Let the last notifies and syncs land.
+        long graceUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (delivered.get() < acked.get() && System.nanoTime() < graceUntil) {
+            Thread.sleep(20);
+        }
+        for (ChatClient client : clients) {
+            client.close();
+        }
+        double seconds = duration.toNanos() / 1e9;
+        long lost = acked.get() - delivered.get();
+        out.printf(Locale.ROOT, "RESULT bench=chat users=%d offered_per_s=%.0f duration_s=%.1f sent=%d acked=%d "
+                        + "delivered=%d msg_per_s=%.0f ack_p50_us=%d ack_p99_us=%d ack_p999_us=%d "
+                        + "delivered_p50_us=%d delivered_p99_us=%d delivered_p999_us=%d undelivered=%d errors=%d%n",
+                users, rate, seconds, sent.get(), acked.get(), delivered.get(), acked.get() / seconds,
+                ackLatency.percentileMicros(0.5), ackLatency.percentileMicros(0.99), ackLatency.percentileMicros(0.999),
+                deliveredLatency.percentileMicros(0.5), deliveredLatency.percentileMicros(0.99),
+                deliveredLatency.percentileMicros(0.999), lost, errors.get());
+        return errors.get() + lost;
+    }
+
+    private List<ChatClient> logIn() throws IOException, InterruptedException {
+        ChatClient[] clients = new ChatClient[users];
+        IOException[] failure = new IOException[1];
+        try (ExecutorService dialers = Executors.newFixedThreadPool(16, Thread.ofVirtual().factory())) {
+            for (int i = 0; i < users; i++) {
+                int n = i;
+                dialers.submit(() -> {
+                    try {
+                        long uid = firstUid + n;
+                        InetSocketAddress access = ChatClient.askGateway(gateway, sources.forConnection(n));
+                        ChatClient client = ChatClient.connect(access, sources.forConnection(n), new Receiver());
+                        // From the newest seq: earlier runs' messages are not this run's deliveries.
+                        client.login(uid, tokens.apply(uid), ChatClient.FROM_NEWEST);
+                        clients[n] = client;
+                    } catch (IOException e) {
+                        synchronized (failure) {
+                            failure[0] = e;
+                        }
+                    }
+                });
+            }
+        }
+        List<ChatClient> list = new ArrayList<>();
+        for (ChatClient c : clients) {
+            if (c != null) {
+                list.add(c);
+            }
+        }
+        if (failure[0] != null) {
+            list.forEach(ChatClient::close);
+            throw new IOException("only " + list.size() + " of " + users + " users logged in: " + failure[0].getMessage(),
+                    failure[0]);
+        }
+        return list;
+    }
+
+    private void sendLoop(ChatClient client, long uid, long first, long interval, long end) {
+        String padding = "x".repeat(Math.max(0, messageBytes - 20));
+        long next = first;
+        while (next < end) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            long target = firstUid + ThreadLocalRandom.current().nextInt(users - 1);
+            if (target >= uid) {
+                target++; // anyone but ourselves
+            }
+            long sentAt = System.nanoTime();
+            sent.incrementAndGet();
+            try {
+                ErrorCode code = client.sendP2P(target, "", sentAt + " " + padding);
+                long now = System.nanoTime();
+                if (code == ErrorCode.OK) {
+                    acked.incrementAndGet();
+                    ackLatency.recordNanos(now - sentAt);
+                } else {
+                    errors.incrementAndGet();
+                }
+            } catch (IOException e) {
+                errors.incrementAndGet();
+            }
+            next += interval;
+        }
+    }
+
+    /** Counts a delivery when a receiver's sync hands it a message sent during this run. */
+    private final class Receiver implements ChatClient.Listener {
+        @Override
+        public void onMessage(offsetMsg message) {
+            String text = message.getMsg();
+            int space = text.indexOf(' ');
+            if (space <= 0) {
+                return;
+            }
+            try {
+                long sentAt = Long.parseLong(text.substring(0, space));
+                deliveredLatency.recordNanos(System.nanoTime() - sentAt);
+                delivered.incrementAndGet();
+            } catch (NumberFormatException e) {
+                // not one of ours
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package fishchat.chat;
+
+import com.google.protobuf.CodedOutputStream;
+import fishchat.protocol.Cmd;
+import fishchat.protocol.ErrorCode;
+import fishchat.protocol.external.ResSyncMsg;
+import fishchat.protocol.external.offsetMsg;
+import fishchat.store.AppendResult;
+import fishchat.store.MessageStore;
+import fishchat.store.NewMessage;
+import fishchat.store.StoredMessage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The chat rules on top of the store: who may send what, how big, and how a sync reply is
+ * cut into frames. The caller has already authenticated {@code uid}. Store failures are
+ * thrown as {@link fishchat.store.StoreUnavailableException}: nothing was acknowledged.
+ */
+public final class Messaging {
+    /** A sync reply must fit one frame (65 535 bytes); this leaves room for its own fields. */
+    static final int SYNC_REPLY_BUDGET = 65_535 - 64;
+    private static final int SYNC_ROWS_PER_PAGE = 256;
+
+    private final MessageStore store;
+    private final int maxMessageBytes;
+    private final Clock clock;
+
+    /**
+     * @param maxMessageBytes the largest message text in UTF-8 bytes; kept well below a frame
+     *                        so that any message fits a sync reply
+     */
+    public Messaging(MessageStore store, int maxMessageBytes, Clock clock) {
+        if (maxMessageBytes < 1 || maxMessageBytes > 60_000) {
+            throw new IllegalArgumentException("the message size limit must be within 1..60000 bytes");
+        }
+        this.store = store;
+        this.maxMessageBytes = maxMessageBytes;
+        this.clock = clock;
+    }
+
+    public SendOutcome sendP2P(long sender, long target, String msgId, String text) {
+        if (target <= 0) {
+            return SendOutcome.rejected(ErrorCode.REQUEST_ERR);
+        }
+        return send(new NewMessage(sender, target, 0, msgId, text, clock.millis()));
+    }
+
+    public SendOutcome sendGroup(long sender, long groupId, String msgId, String text) {
+        if (groupId <= 0) {
+            return SendOutcome.rejected(ErrorCode.REQUEST_ERR);
+        }
+        return send(new NewMessage(sender, 0, groupId, msgId, text, clock.millis()));
+    }
+
+    private SendOutcome send(NewMessage message) {
+        if (message.body().length() > maxMessageBytes / 3 // cheap pre-check before encoding
+                && message.body().getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+            return SendOutcome.rejected(ErrorCode.MESSAGE_TOO_LARGE);
+        }
+        AppendResult result = store.append(message);
+        return switch (result.status()) {
+            case STORED -> new SendOutcome(ErrorCode.OK, result.deliveries());
+            // Stored before: answered as the first send was, announced no second time.
+            case DUPLICATE -> SendOutcome.rejected(ErrorCode.OK);
+            case NOT_A_MEMBER -> SendOutcome.rejected(ErrorCode.REQUEST_ERR);
+        };
+    }
+
+    /** The user's newest seq (0 when the inbox is empty). */
+    public long latestSeq(long uid) {
+        return store.lastSeq(uid);
+    }
+
+    /**
+     * Messages after {@code currentId}, oldest first, as many as fit one frame. The reply's
+     * currentID is the seq of its last message (the request's when nothing is newer), and
+     * {@code more} says that the client should sync again from there.
+     */
+    public ResSyncMsg sync(long uid, long currentId) {
+        long after = Math.max(0, currentId);
+        List<StoredMessage> rows = store.readInbox(uid, after, SYNC_ROWS_PER_PAGE);
+        ResSyncMsg.Builder reply = ResSyncMsg.newBuilder()
+                .setCmd(Cmd.SYNC_MSG.code())
+                .setErrCode(ErrorCode.OK.code())
+                .setErrStr(ErrorCode.OK.text());
+        long last = after;
+        int size = 0;
+        boolean cut = false;
+        for (StoredMessage row : rows) {
+            offsetMsg msg = toWire(row);
+            int entrySize = CodedOutputStream.computeMessageSize(ResSyncMsg.MSGS_FIELD_NUMBER, msg);
+            if (size + entrySize > SYNC_REPLY_BUDGET) {
+                cut = true;
+                break;
+            }
+            size += entrySize;
+            reply.addMsgs(msg);
+            last = row.seq();
+        }
+        return reply.setCurrentID(last)
+                .setMore(cut || rows.size() == SYNC_ROWS_PER_PAGE)
+                .build();
+    }
+
+    public void join(long groupId, long uid) {
+        store.join(groupId, uid);
+    }
+
+    public void leave(long groupId, long uid) {
+        store.leave(groupId, uid);
+    }
+
+    private static offsetMsg toWire(StoredMessage row) {
+        return offsetMsg.newBuilder()
+                .setSourceUID(row.sourceUid())
+                .setTargetUID(row.targetUid())
+                .setGroupID(row.groupId())
+                .setMsgType(row.type())
+                .setMsgID(row.msgId())
+                .setMsg(row.body())
+                .setSeq(row.seq())
+                .setSentAtMillis(row.sentAtMillis())
+                .build();
+    }
+}

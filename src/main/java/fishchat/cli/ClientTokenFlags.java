@@ -1,0 +1,50 @@
+package fishchat.cli;
+
+import fishchat.chat.auth.HmacTokens;
+import fishchat.chat.auth.LegacyMd5Tokens;
+import fishchat.chat.auth.SecretFile;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Where a client program gets its login token: given, minted from a data dir, or legacy md5. */
+final class ClientTokenFlags {
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Login token (from 'fishchat token').")
+    String token;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Mint tokens with the secret of this data directory (same machine as the server).")
+    Path data;
+
+    @Option(names = "--legacy-md5", description = "Use FishChatServer2's md5(uid + salt) tokens (server runs --auth legacy-md5).")
+    boolean legacy;
+
+    @Option(names = "--legacy-salt", defaultValue = LegacyMd5Tokens.DEFAULT_SALT, paramLabel = "SALT",
+            description = "Salt of legacy-md5 tokens (default: FishChatServer2's).")
+    String legacySalt;
+
+    /** Makes tokens for uids; fails with a clear message when no source was given. */
+    interface Minter {
+        String tokenFor(long uid);
+    }
+
+    Minter minter() throws IOException {
+        if (token != null) {
+            String given = token;
+            return uid -> given;
+        }
+        if (legacy) {
+            LegacyMd5Tokens tokens = new LegacyMd5Tokens(legacySalt);
+            return tokens::tokenFor;
+        }
+        if (data != null) {
+            HmacTokens tokens = new HmacTokens(SecretFile.load(data.resolve(SecretFile.DEFAULT_NAME)), Clock.systemUTC());
+            return uid -> tokens.mint(uid, Duration.ofHours(24));
+        }
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "give --token, --data DIR or --legacy-md5");
+    }
+}

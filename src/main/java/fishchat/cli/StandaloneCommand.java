@@ -1,0 +1,57 @@
+package fishchat.cli;
+
+import fishchat.standalone.Standalone;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "standalone", mixinStandardHelpOptions = true,
+        description = "Run gateway + access server + embedded SQLite store in one process (no etcd).")
+final class StandaloneCommand implements Callable<Integer> {
+    @Option(names = "--gateway-listen", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Gateway address (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress gatewayListen;
+
+    @Option(names = "--access-listen", defaultValue = "127.0.0.1:11000", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Access server address (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress accessListen;
+
+    @Option(names = "--advertise", paramLabel = "HOST:PORT",
+            description = "Access address the gateway hands out (default: the bound access address).")
+    String advertise;
+
+    @Option(names = "--data", defaultValue = "./data", paramLabel = "DIR",
+            description = "Data directory: message store and token secret (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Mixin
+    AuthFlags auth;
+
+    @Mixin
+    ChatFlags chat;
+
+    @Mixin
+    ServerFlags server;
+
+    @Override
+    public Integer call() throws Exception {
+        if (advertise != null) {
+            HostPort.parse(advertise);
+        }
+        Standalone standalone = Standalone.start(
+                server.options(gatewayListen, "gateway", Duration.ZERO),
+                server.options(accessListen, "access", chat.idleTimeout),
+                chat.options(), data, auth.verifier(data), advertise);
+        System.out.printf("fishchat standalone: gateway %s, access %s, data %s%n",
+                HostPort.format(standalone.gatewayAddress()), HostPort.format(standalone.accessAddress()),
+                data.toAbsolutePath().normalize());
+        System.out.flush();
+        UntilShutdown.await(standalone::close);
+        return 0;
+    }
+}

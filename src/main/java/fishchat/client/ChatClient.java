@@ -1,0 +1,309 @@
+package fishchat.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import fishchat.libnet.FrameClient;
+import fishchat.protocol.Cmd;
+import fishchat.protocol.ErrorCode;
+import fishchat.protocol.external.Base;
+import fishchat.protocol.external.ReqAccessServer;
+import fishchat.protocol.external.ReqJoinGroup;
+import fishchat.protocol.external.ReqLeaveGroup;
+import fishchat.protocol.external.ReqLogin;
+import fishchat.protocol.external.ReqLogout;
+import fishchat.protocol.external.ReqPing;
+import fishchat.protocol.external.ReqSendGroupMsg;
+import fishchat.protocol.external.ReqSendP2PMsg;
+import fishchat.protocol.external.ReqSyncMsg;
+import fishchat.protocol.external.ResLogin;
+import fishchat.protocol.external.ResLogout;
+import fishchat.protocol.external.ResNotify;
+import fishchat.protocol.external.ResSelectAccessServerForClient;
+import fishchat.protocol.external.ResSyncMsg;
+import fishchat.protocol.external.offsetMsg;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fishchat client as an app would write one: asks the gateway for an access server, logs
+ * in, and from then on keeps its inbox in sync by itself — a notify wakes a sync loop that
+ * pulls everything after the last seq it holds and hands each message to the listener
+ * exactly once, in order. Requests may come from any thread and wait for their reply.
+ */
+public final class ChatClient implements Closeable {
+    /** Receives what the server sends unasked. Called from the client's own threads. */
+    public interface Listener {
+        void onMessage(offsetMsg message);
+
+        default void onClosed() {
+        }
+    }
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final FrameClient frames;
+    private final Listener listener;
+    private final Duration replyTimeout;
+    /** Replies come back in request order: each waits its turn here. */
+    private final ArrayDeque<CompletableFuture<byte[]>> pending = new ArrayDeque<>();
+    private final ReentrantLock requestLock = new ReentrantLock();
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final Condition syncWanted = syncLock.newCondition();
+    private final Thread reader;
+    private Thread syncer;
+    private volatile long uid;
+    private volatile long lastSeq;
+    private volatile long newestKnown;
+    private volatile boolean closed;
+
+    private ChatClient(FrameClient frames, Listener listener, Duration replyTimeout) {
+        this.frames = frames;
+        this.listener = listener;
+        this.replyTimeout = replyTimeout;
+        this.reader = Thread.ofVirtual().name("chat-client-reader").start(this::readLoop);
+    }
+
+    /** Asks a gateway which access server to use (cmd 10001). */
+    public static InetSocketAddress askGateway(InetSocketAddress gateway, InetSocketAddress localAddress) throws IOException {
+        try (FrameClient client = FrameClient.connect(gateway, localAddress, CONNECT_TIMEOUT)) {
+            client.setReceiveTimeout(Duration.ofSeconds(10));
+            client.send(ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray());
+            byte[] body = client.receive();
+            if (body == null) {
+                throw new IOException("gateway " + gateway + " closed the connection");
+            }
+            ResSelectAccessServerForClient answer = ResSelectAccessServerForClient.parseFrom(body);
+            if (answer.getErrCode() != 0) {
+                throw new ChatException(ErrorCode.of(answer.getErrCode()), "gateway: " + answer.getErrStr());
+            }
+            int colon = answer.getAddr().lastIndexOf(':');
+            return new InetSocketAddress(answer.getAddr().substring(0, colon),
+                    Integer.parseInt(answer.getAddr().substring(colon + 1)));
+        }
+    }
+
+    public static ChatClient connect(InetSocketAddress access, InetSocketAddress localAddress, Listener listener)
+            throws IOException {
+        return new ChatClient(FrameClient.connect(access, localAddress, CONNECT_TIMEOUT), listener, Duration.ofSeconds(10));
+    }
+
+    /** Syncs from the newest message at login: the backlog is skipped. */
+    public static final long FROM_NEWEST = -1;
+
+    /**
+     * Logs in, then syncs everything newer than {@code fromSeq} (0: the whole inbox;
+     * {@link #FROM_NEWEST}: only what arrives from now on) in the background.
+     */
+    public long login(long uid, String token, long fromSeq) throws IOException {
+        ResLogin res = request(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(uid).setToken(token).build(),
+                ResLogin.parser());
+        check(res.getErrCode(), res.getErrStr());
+        this.uid = uid;
+        this.lastSeq = fromSeq == FROM_NEWEST ? res.getCurrentID() : fromSeq;
+        this.newestKnown = res.getCurrentID();
+        syncer = Thread.ofVirtual().name("chat-client-sync-" + uid).start(this::syncLoop);
+        return res.getCurrentID();
+    }
+
+    public ErrorCode sendP2P(long target, String msgId, String text) throws IOException {
+        return code(request(ReqSendP2PMsg.newBuilder().setCmd(Cmd.SEND_P2P_MSG.code())
+                .setSourceUID(uid).setTargetUID(target).setMsgID(msgId).setMsg(text).build()));
+    }
+
+    public ErrorCode sendGroup(long groupId, String msgId, String text) throws IOException {
+        return code(request(ReqSendGroupMsg.newBuilder().setCmd(Cmd.SEND_GROUP_MSG.code())
+                .setSourceUID(uid).setGroupID(groupId).setMsgID(msgId).setMsg(text).build()));
+    }
+
+    public ErrorCode join(long groupId) throws IOException {
+        return code(request(ReqJoinGroup.newBuilder().setCmd(Cmd.JOIN_GROUP.code()).setUID(uid).setGroupID(groupId).build()));
+    }
+
+    public ErrorCode leave(long groupId) throws IOException {
+        return code(request(ReqLeaveGroup.newBuilder().setCmd(Cmd.LEAVE_GROUP.code()).setUID(uid).setGroupID(groupId).build()));
+    }
+
+    public ErrorCode ping() throws IOException {
+        byte[] reply = request(ReqPing.newBuilder().setCmd(Cmd.PING.code()).setUID(uid).build());
+        return ErrorCode.of(fishchat.protocol.external.ResPing.parseFrom(reply).getErrCode());
+    }
+
+    public void logout() throws IOException {
+        request(ReqLogout.newBuilder().setCmd(Cmd.LOGOUT.code()).setUID(uid).build(), ResLogout.parser());
+    }
+
+    /** The seq of the newest message handed to the listener. */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    private static ErrorCode code(byte[] reply) throws InvalidProtocolBufferException {
+        // Every reply but ResPing carries errCode in field 3: ResLogout reads them all.
+        return ErrorCode.of(ResLogout.parseFrom(reply).getErrCode());
+    }
+
+    private static void check(int errCode, String errStr) throws ChatException {
+        if (errCode != 0) {
+            throw new ChatException(ErrorCode.of(errCode), errStr);
+        }
+    }
+
+    private <T> T request(MessageLite message, Parser<T> parser) throws IOException {
+        return parser.parseFrom(request(message));
+    }
+
+    private byte[] request(MessageLite message) throws IOException {
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        requestLock.lock();
+        try {
+            if (closed) {
+                throw new IOException("connection closed");
+            }
+            pending.add(reply);
+            frames.send(message.toByteArray());
+        } finally {
+            requestLock.unlock();
+        }
+        try {
+            return reply.get(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("connection lost: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("no reply within " + replyTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private void readLoop() {
+        IOException failure = null;
+        try {
+            byte[] body;
+            while ((body = frames.receive()) != null) {
+                int cmd = Base.parseFrom(body).getCmd();
+                if (cmd == Cmd.NOTIFY.code()) {
+                    onNotify(ResNotify.parseFrom(body).getCurrentID());
+                    continue;
+                }
+                CompletableFuture<byte[]> next;
+                requestLock.lock();
+                try {
+                    next = pending.poll();
+                } finally {
+                    requestLock.unlock();
+                }
+                if (next != null) {
+                    next.complete(body);
+                }
+            }
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            shutDown(failure == null ? new IOException("server closed the connection") : failure);
+        }
+    }
+
+    private void onNotify(long currentId) {
+        syncLock.lock();
+        try {
+            if (currentId > newestKnown) {
+                newestKnown = currentId;
+            }
+            syncWanted.signalAll();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Pulls until it holds everything the server announced; then waits for the next notify. */
+    private void syncLoop() {
+        try {
+            while (!closed) {
+                if (lastSeq < newestKnown) {
+                    ResSyncMsg page = request(ReqSyncMsg.newBuilder().setCmd(Cmd.SYNC_MSG.code())
+                            .setUID(uid).setCurrentID(lastSeq).build(), ResSyncMsg.parser());
+                    check(page.getErrCode(), page.getErrStr());
+                    for (offsetMsg m : page.getMsgsList()) {
+                        if (m.getSeq() > lastSeq) {
+                            lastSeq = m.getSeq();
+                            listener.onMessage(m);
+                        }
+                    }
+                    if (page.getCurrentID() > newestKnown) {
+                        newestKnown = page.getCurrentID();
+                    }
+                    if (page.getMsgsCount() == 0 && !page.getMore()) {
+                        newestKnown = lastSeq; // nothing newer stored (e.g. purged): stop asking
+                    }
+                    continue;
+                }
+                syncLock.lock();
+                try {
+                    if (lastSeq >= newestKnown && !closed) {
+                        syncWanted.await(5, TimeUnit.SECONDS);
+                    }
+                } finally {
+                    syncLock.unlock();
+                }
+            }
+        } catch (IOException e) {
+            shutDown(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void shutDown(IOException cause) {
+        boolean first;
+        requestLock.lock();
+        try {
+            first = !closed;
+            closed = true;
+            CompletableFuture<byte[]> p;
+            while ((p = pending.poll()) != null) {
+                p.completeExceptionally(cause);
+            }
+        } finally {
+            requestLock.unlock();
+        }
+        syncLock.lock();
+        try {
+            syncWanted.signalAll();
+        } finally {
+            syncLock.unlock();
+        }
+        try {
+            frames.close();
+        } catch (IOException ignored) {
+            // already closing
+        }
+        if (first) {
+            listener.onClosed();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        shutDown(new IOException("client closed"));
+        if (syncer != null) {
+            syncer.interrupt();
+        }
+        reader.interrupt();
+    }
+}

@@ -1,0 +1,83 @@
+package fishchat.standalone;
+
+import fishchat.access.AccessOptions;
+import fishchat.access.AccessServer;
+import fishchat.chat.auth.TokenVerifier;
+import fishchat.gateway.AccessDirectory;
+import fishchat.gateway.AccessList;
+import fishchat.gateway.GatewayServer;
+import fishchat.libnet.ServerOptions;
+import fishchat.store.MessageStore;
+import fishchat.store.sqlite.SqliteStore;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Gateway, access server and embedded SQLite store in one JVM, no etcd: the gateway's
+ * access list is the local access server. What {@code fishchat standalone} runs.
+ */
+public final class Standalone implements AutoCloseable {
+    /** How long a request waits for the store before it is answered 90001 (DESIGN §2: within 5 s). */
+    public static final Duration STORE_TIMEOUT = Duration.ofSeconds(4);
+
+    private final MessageStore store;
+    private final AccessServer access;
+    private final GatewayServer gateway;
+
+    private Standalone(MessageStore store, AccessServer access, GatewayServer gateway) {
+        this.store = store;
+        this.access = access;
+        this.gateway = gateway;
+    }
+
+    /**
+     * Starts everything; the access server binds first, so that the gateway can hand out its
+     * real port even when {@code accessOptions} asked for port 0.
+     *
+     * @param advertise the access address clients are told to dial, or null for the bound one
+     */
+    public static Standalone start(ServerOptions gatewayOptions, ServerOptions accessOptions, AccessOptions chat,
+                                   Path dataDir, TokenVerifier tokens, String advertise) throws IOException {
+        MessageStore store = SqliteStore.open(dataDir, STORE_TIMEOUT);
+        AccessServer access = null;
+        try {
+            access = new AccessServer(accessOptions, chat, store, tokens, Clock.systemUTC()).start();
+            InetSocketAddress bound = access.address();
+            String address = advertise != null ? advertise : bound.getHostString() + ":" + bound.getPort();
+            GatewayServer gateway = new GatewayServer(gatewayOptions,
+                    new AccessDirectory(new AccessList(List.of(address)))).start();
+            return new Standalone(store, access, gateway);
+        } catch (IOException | RuntimeException e) {
+            if (access != null) {
+                access.stop();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress gatewayAddress() {
+        return gateway.address();
+    }
+
+    public InetSocketAddress accessAddress() {
+        return access.address();
+    }
+
+    public AccessServer access() {
+        return access;
+    }
+
+    /** Stops the gateway, then the access server, then closes the store (committing what is queued). */
+    @Override
+    public void close() {
+        gateway.stop();
+        access.stop();
+        store.close();
+    }
+}

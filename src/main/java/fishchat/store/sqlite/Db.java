@@ -1,0 +1,45 @@
+package fishchat.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A connection owned by one store thread, with its prepared statements kept for reuse
+ * (preparing costs as much as running a small insert). Not thread-safe, by design.
+ */
+final class Db implements AutoCloseable {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    Db(Connection connection) {
+        this.connection = connection;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /** A prepared statement for this SQL, cleared of earlier parameters. Do not close it. */
+    PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        } else {
+            ps.clearParameters();
+        }
+        return ps;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        for (PreparedStatement ps : statements.values()) {
+            ps.close();
+        }
+        statements.clear();
+        connection.close();
+    }
+}

@@ -1,0 +1,146 @@
+package fishchat.store.sqlite;
+
+import fishchat.store.StoreUnavailableException;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The one thread that writes: it takes every write waiting in its queue (up to a batch
+ * limit), runs them in one transaction and commits once, so N concurrent senders cost one
+ * fsync instead of N. A platform thread, because SQLite is native code: it would hold a
+ * virtual thread's carrier for the whole commit.
+ *
+ * <p>When a batch fails, it is rolled back and each write is retried alone, so one bad
+ * write fails only its own caller.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
+    private static final int MAX_BATCH = 512;
+
+    private final Db db;
+    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private record Pending<T>(SqliteStore.SqlWork<T> work, CompletableFuture<T> result) {
+    }
+
+    GroupCommitWriter(Db db, String name) {
+        this.db = db;
+        this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
+    }
+
+    /** Queues a write and waits until it is committed (or failed, or {@code timeout} passed). */
+    <T> T submit(SqliteStore.SqlWork<T> work, Duration timeout) {
+        if (!running) {
+            throw new StoreUnavailableException("store closed", null);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        queue.add(new Pending<>(work, result));
+        try {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new StoreUnavailableException("store write failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("store write not committed within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for the store", e);
+        }
+    }
+
+    private void loop() {
+        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                // close() interrupts only after running = false: drain what is left.
+            } catch (RuntimeException | Error e) {
+                LOG.log(ERROR, "store writer: unexpected failure", e);
+                fail(batch, e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending<?>> batch) {
+        try {
+            db.connection().setAutoCommit(false);
+            // Results are completed only after the commit: nothing is acknowledged before it is durable.
+            List<Runnable> completions = new ArrayList<>(batch.size());
+            for (Pending<?> p : batch) {
+                completions.add(capture(p));
+            }
+            db.connection().commit();
+            completions.forEach(Runnable::run);
+        } catch (SQLException e) {
+            rollback();
+            if (batch.size() == 1) {
+                LOG.log(WARNING, "store write failed: {0}", e.getMessage());
+                fail(batch, e);
+            } else {
+                LOG.log(DEBUG, "batch of {0} failed ({1}); retrying each alone", String.valueOf(batch.size()), e.getMessage());
+                for (Pending<?> p : batch) {
+                    commit(List.of(p));
+                }
+            }
+        }
+    }
+
+    /** Runs the work now; returns what completes its future later. */
+    private <T> Runnable capture(Pending<T> p) throws SQLException {
+        T value = p.work().apply(db);
+        return () -> p.result().complete(value);
+    }
+
+    private void rollback() {
+        try {
+            db.connection().rollback();
+        } catch (SQLException e) {
+            LOG.log(WARNING, "store rollback failed: {0}", e.getMessage());
+        }
+    }
+
+    private static void fail(List<Pending<?>> batch, Throwable cause) {
+        for (Pending<?> p : batch) {
+            p.result().completeExceptionally(cause);
+        }
+    }
+
+    /** Commits what is queued, then stops the thread and closes the connection. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            db.close();
+        } catch (SQLException e) {
+            LOG.log(WARNING, "closing the store: {0}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package fishchat.store.sqlite;
+
+import fishchat.store.AppendResult;
+import fishchat.store.Delivery;
+import fishchat.store.MessageStore;
+import fishchat.store.NewMessage;
+import fishchat.store.StoreUnavailableException;
+import fishchat.store.StoredMessage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static java.lang.System.Logger.Level.INFO;
+
+/**
+ * The embedded store: one SQLite file in WAL mode with {@code synchronous=FULL}, so a
+ * commit is on disk when it returns.
+ *
+ * <p>All writes go through one {@link GroupCommitWriter} platform thread that commits many
+ * callers' writes in one transaction (one fsync per batch, not per message). Reads run on a
+ * small pool of platform threads, each with its own connection (WAL lets them read while
+ * the writer writes). Callers, typically virtual threads, only wait on a future: the JNI
+ * calls into SQLite never hold a virtual thread's carrier.
+ */
+public final class SqliteStore implements MessageStore {
+    private static final System.Logger LOG = System.getLogger(SqliteStore.class.getName());
+    private static final int SCHEMA_VERSION = 1;
+    private static final int READER_THREADS = 2;
+
+    private final Path file;
+    private final Duration timeout;
+    private final GroupCommitWriter writer;
+    private final ExecutorService readers;
+    private final List<Db> readerConnections = new ArrayList<>();
+    private final ThreadLocal<Db> readerConnection;
+
+    private SqliteStore(Path file, Duration timeout) throws SQLException {
+        this.file = file;
+        this.timeout = timeout;
+        Connection writeConnection = open(file);
+        migrate(writeConnection);
+        this.writer = new GroupCommitWriter(new Db(writeConnection), "sqlite-writer");
+        this.readers = Executors.newFixedThreadPool(READER_THREADS,
+                Thread.ofPlatform().name("sqlite-reader-", 0).daemon(true).factory());
+        this.readerConnection = ThreadLocal.withInitial(this::openReader);
+    }
+
+    /**
+     * Opens (creating when missing) {@code messages.db} in {@code dataDir}.
+     *
+     * @param timeout how long a caller waits for an answer before {@link StoreUnavailableException}
+     */
+    public static SqliteStore open(Path dataDir, Duration timeout) {
+        try {
+            Files.createDirectories(dataDir);
+            SqliteStore store = new SqliteStore(dataDir.resolve("messages.db"), timeout);
+            LOG.log(INFO, "message store: SQLite at {0}", store.file);
+            return store;
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection open(Path file) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=FULL");   // a commit is durable when it returns
+            s.execute("PRAGMA busy_timeout=5000");
+        }
+        return c;
+    }
+
+    private Db openReader() {
+        try {
+            Db c = new Db(open(file));
+            synchronized (readerConnections) {
+                readerConnections.add(c);
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot open a reader on " + file, e);
+        }
+    }
+
+    private static void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            int version;
+            try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new SQLException("store schema " + version + " is newer than this fishchat (" + SCHEMA_VERSION + ")");
+            }
+            if (version < 1) {
+                c.setAutoCommit(false);
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS inbox (
+                            uid INTEGER NOT NULL, seq INTEGER NOT NULL,
+                            source_uid INTEGER NOT NULL, target_uid INTEGER NOT NULL, group_id INTEGER NOT NULL,
+                            msg_id TEXT NOT NULL, body TEXT NOT NULL, sent_at INTEGER NOT NULL,
+                            PRIMARY KEY (uid, seq)) WITHOUT ROWID""");
+                s.execute("CREATE INDEX IF NOT EXISTS inbox_sent_at ON inbox (sent_at)");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS user_seq (
+                            uid INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL)""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS dedup (
+                            sender INTEGER NOT NULL, msg_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+                            PRIMARY KEY (sender, msg_id)) WITHOUT ROWID""");
+                s.execute("CREATE INDEX IF NOT EXISTS dedup_created_at ON dedup (created_at)");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS group_members (
+                            group_id INTEGER NOT NULL, uid INTEGER NOT NULL,
+                            PRIMARY KEY (group_id, uid)) WITHOUT ROWID""");
+                s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    @Override
+    public AppendResult append(NewMessage message) {
+        return writer.submit(db -> Appender.append(db, message), timeout);
+    }
+
+    @Override
+    public boolean join(long groupId, long uid) {
+        return writer.submit(db -> {
+            PreparedStatement ps = db.prepare("INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING");
+            ps.setLong(1, groupId);
+            ps.setLong(2, uid);
+            return ps.executeUpdate() == 1;
+        }, timeout);
+    }
+
+    @Override
+    public boolean leave(long groupId, long uid) {
+        return writer.submit(db -> {
+            PreparedStatement ps = db.prepare("DELETE FROM group_members WHERE group_id = ? AND uid = ?");
+            ps.setLong(1, groupId);
+            ps.setLong(2, uid);
+            return ps.executeUpdate() == 1;
+        }, timeout);
+    }
+
+    @Override
+    public long purgeOlderThan(long epochMillis) {
+        return writer.submit(db -> {
+            PreparedStatement inbox = db.prepare("DELETE FROM inbox WHERE sent_at < ?");
+            inbox.setLong(1, epochMillis);
+            long deleted = inbox.executeUpdate();
+            PreparedStatement dedup = db.prepare("DELETE FROM dedup WHERE created_at < ?");
+            dedup.setLong(1, epochMillis);
+            dedup.executeUpdate();
+            return deleted;
+        }, timeout);
+    }
+
+    @Override
+    public long lastSeq(long uid) {
+        return read(db -> {
+            PreparedStatement ps = db.prepare("SELECT last_seq FROM user_seq WHERE uid = ?");
+            ps.setLong(1, uid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    @Override
+    public List<StoredMessage> readInbox(long uid, long afterSeq, int limit) {
+        return read(db -> {
+            PreparedStatement ps = db.prepare("""
+                    SELECT seq, source_uid, target_uid, group_id, msg_id, body, sent_at
+                    FROM inbox WHERE uid = ? AND seq > ? ORDER BY seq LIMIT ?""");
+            ps.setLong(1, uid);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            List<StoredMessage> page = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long groupId = rs.getLong(4);
+                    page.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getLong(3), groupId,
+                            groupId != 0 ? NewMessage.TYPE_GROUP : NewMessage.TYPE_P2P,
+                            rs.getString(5), rs.getString(6), rs.getLong(7)));
+                }
+            }
+            return page;
+        });
+    }
+
+    @Override
+    public List<Long> members(long groupId) {
+        return read(db -> Appender.members(db, groupId));
+    }
+
+    private <T> T read(SqlWork<T> work) {
+        try {
+            return readers.submit(() -> work.apply(readerConnection.get())).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new StoreUnavailableException("store read failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("store read timed out after " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while reading the store", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new StoreUnavailableException("store closed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        readers.shutdown();
+        try {
+            readers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (readerConnections) {
+            for (Db c : readerConnections) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing a reader: {0}", e.getMessage());
+                }
+            }
+        }
+        LOG.log(INFO, "message store closed: {0}", file);
+    }
+
+    /** Work on a connection, run on a store thread. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T apply(Db db) throws SQLException;
+    }
+
+    /** The append transaction's steps; runs on the writer thread inside a batch transaction. */
+    static final class Appender {
+        private Appender() {
+        }
+
+        static AppendResult append(Db db, NewMessage m) throws SQLException {
+            List<Long> recipients;
+            if (m.isGroup()) {
+                recipients = members(db, m.groupId());
+                if (!recipients.contains(m.sourceUid())) {
+                    return AppendResult.NOT_A_MEMBER;
+                }
+            } else {
+                recipients = List.of(m.targetUid());
+            }
+            if (!m.msgId().isEmpty() && !claimMsgId(db, m)) {
+                return AppendResult.DUPLICATE;
+            }
+            PreparedStatement nextSeq = db.prepare("""
+                    INSERT INTO user_seq (uid, last_seq) VALUES (?, 1)
+                    ON CONFLICT (uid) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq""");
+            PreparedStatement insert = db.prepare("""
+                    INSERT INTO inbox (uid, seq, source_uid, target_uid, group_id, msg_id, body, sent_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
+            List<Delivery> deliveries = new ArrayList<>(recipients.size());
+            for (long uid : recipients) {
+                nextSeq.setLong(1, uid);
+                long seq;
+                try (ResultSet rs = nextSeq.executeQuery()) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+                insert.setLong(1, uid);
+                insert.setLong(2, seq);
+                insert.setLong(3, m.sourceUid());
+                insert.setLong(4, uid); // the inbox owner: the p2p target, or the group member
+                insert.setLong(5, m.groupId());
+                insert.setString(6, m.msgId());
+                insert.setString(7, m.body());
+                insert.setLong(8, m.sentAtMillis());
+                insert.executeUpdate();
+                deliveries.add(new Delivery(uid, seq));
+            }
+            return AppendResult.stored(deliveries);
+        }
+
+        /** True when this (sender, msgId) is new, and records it. */
+        private static boolean claimMsgId(Db db, NewMessage m) throws SQLException {
+            PreparedStatement ps = db.prepare(
+                    "INSERT INTO dedup (sender, msg_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+            ps.setLong(1, m.sourceUid());
+            ps.setString(2, m.msgId());
+            ps.setLong(3, m.sentAtMillis());
+            return ps.executeUpdate() == 1;
+        }
+
+        static List<Long> members(Db db, long groupId) throws SQLException {
+            PreparedStatement ps = db.prepare("SELECT uid FROM group_members WHERE group_id = ? ORDER BY uid");
+            ps.setLong(1, groupId);
+            List<Long> members = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    members.add(rs.getLong(1));
+                }
+            }
+            return members;
+        }
+    }
+}
