@@ -9,7 +9,7 @@ import fishchat.libnet.Session;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.ErrorFrames;
-import fishchat.protocol.external.Base;
+import fishchat.protocol.Envelope;
 import fishchat.protocol.external.ReqJoinGroup;
 import fishchat.protocol.external.ReqLeaveGroup;
 import fishchat.protocol.external.ReqLogin;
@@ -53,7 +53,7 @@ final class AccessHandler implements FrameHandler {
     public void onFrame(Session session, byte[] body) throws IOException {
         Cmd cmd;
         try {
-            cmd = Cmd.of(Base.parseFrom(body).getCmd());
+            cmd = Cmd.of(Envelope.cmdOf(body));
             if (cmd == null || cmd == Cmd.REQ_ACCESS_SERVER || cmd == Cmd.NOTIFY || cmd == Cmd.ERROR) {
                 session.sendFrame(ErrorFrames.UNKNOWN_CMD);
                 return;

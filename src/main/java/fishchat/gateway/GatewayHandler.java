@@ -5,7 +5,7 @@ import fishchat.libnet.FrameHandler;
 import fishchat.libnet.Session;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorFrames;
-import fishchat.protocol.external.Base;
+import fishchat.protocol.Envelope;
 
 import java.io.IOException;
 
@@ -25,7 +25,7 @@ final class GatewayHandler implements FrameHandler {
     public void onFrame(Session session, byte[] body) throws IOException {
         int cmd;
         try {
-            cmd = Base.parseFrom(body).getCmd();
+            cmd = Envelope.cmdOf(body);
         } catch (InvalidProtocolBufferException e) {
             session.sendFrame(ErrorFrames.MALFORMED);
             return;
