@@ -1,6 +1,8 @@
 package fishchat.cli;
 
 import fishchat.access.AccessServer;
+import fishchat.access.NodeRegistration;
+import fishchat.discovery.etcd.EtcdRegistry;
 import fishchat.standalone.Standalone;
 import fishchat.store.sqlite.SqliteStore;
 import picocli.CommandLine.Command;
@@ -28,6 +30,13 @@ final class AccessCommand implements Callable<Integer> {
     Path data;
 
     @Mixin
+    EtcdFlags etcd;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "This node's id in etcd, [A-Za-z0-9._-] (default: HOSTNAME-PORT).")
+    String nodeId;
+
+    @Mixin
     AuthFlags auth;
 
     @Mixin
@@ -40,7 +49,14 @@ final class AccessCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (advertise != null) {
             HostPort.parse(advertise);
+        } else if (etcd.enabled() && listen.getAddress().isAnyLocalAddress()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "listening on a wildcard address: give --advertise HOST:PORT, the address clients should dial");
         }
+        if (nodeId != null) {
+            AccessNodes.checkId(nodeId);
+        }
+        EtcdRegistry registry = etcd.enabled() ? etcd.open() : null;
         var tokens = auth.verifier(data);
         SqliteStore store = SqliteStore.open(data, Standalone.STORE_TIMEOUT);
         AccessServer access;
@@ -49,11 +65,23 @@ final class AccessCommand implements Callable<Integer> {
                     Clock.systemUTC()).start();
         } catch (Exception e) {
             store.close();
+            if (registry != null) {
+                registry.close();
+            }
             throw e;
         }
+        NodeRegistration registration = registry == null ? null
+                : new NodeRegistration(registry, AccessNodes.describe(access, advertise, nodeId),
+                        () -> access.frameServer().sessions().size());
         UntilShutdown.await(() -> {
+            if (registration != null) {
+                registration.stop(); // first: gateways stop handing out this node
+            }
             access.stop();
             store.close();
+            if (registry != null) {
+                registry.close();
+            }
         });
         return 0;
     }

@@ -1,7 +1,9 @@
 package fishchat.cli;
 
 import fishchat.gateway.AccessDirectory;
+import fishchat.discovery.etcd.EtcdRegistry;
 import fishchat.gateway.AccessList;
+import fishchat.gateway.DiscoveryPoller;
 import fishchat.gateway.GatewayServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,9 +21,19 @@ final class GatewayCommand implements Callable<Integer> {
             description = "Address for clients (default: ${DEFAULT-VALUE}).")
     InetSocketAddress listen;
 
-    @Option(names = "--access-list", split = ",", paramLabel = "HOST:PORT", required = true,
-            description = "Access servers to hand out, comma-separated.")
+    @Option(names = "--access-list", split = ",", paramLabel = "HOST:PORT",
+            description = "Access servers to hand out, comma-separated (without etcd).")
     List<String> accessList;
+
+    @Mixin
+    EtcdFlags etcd;
+
+    @Option(names = "--poll-interval", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How often the access list is read from etcd (default: ${DEFAULT-VALUE}).")
+    Duration pollInterval;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--idle-timeout", defaultValue = "0s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Close a connection that sends nothing this long; 0s: never (default: ${DEFAULT-VALUE}).")
@@ -32,12 +44,35 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String address : accessList) {
-            HostPort.parse(address); // refuse a malformed entry at start-up, not at the first client
+        if ((accessList == null) == !etcd.enabled()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give either --access-list or --etcd");
         }
-        GatewayServer gateway = new GatewayServer(server.options(listen, "gateway", idleTimeout),
-                new AccessDirectory(new AccessList(accessList))).start();
-        UntilShutdown.await(gateway::stop);
+        if (accessList != null) {
+            for (String address : accessList) {
+                HostPort.parse(address); // refuse a malformed entry at start-up, not at the first client
+            }
+            GatewayServer gateway = new GatewayServer(server.options(listen, "gateway", idleTimeout),
+                    new AccessDirectory(new AccessList(accessList))).start();
+            UntilShutdown.await(gateway::stop);
+            return 0;
+        }
+        EtcdRegistry registry = etcd.open();
+        AccessDirectory directory = new AccessDirectory(AccessList.EMPTY);
+        DiscoveryPoller poller = new DiscoveryPoller(registry, directory, pollInterval);
+        GatewayServer gateway;
+        try {
+            gateway = new GatewayServer(server.options(listen, "gateway", idleTimeout), directory).start();
+        } catch (Exception e) {
+            poller.close();
+            registry.close();
+            throw e;
+        }
+        UntilShutdown.await(() -> {
+            gateway.stop();
+            poller.close();
+            registry.close();
+        });
         return 0;
     }
 }

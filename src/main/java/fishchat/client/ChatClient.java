@@ -51,6 +51,8 @@ public final class ChatClient implements Closeable {
     }
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Without a notify, sync anyway this often: a lost notify costs latency, never a message. */
+    private static final Duration PERIODIC_SYNC = Duration.ofSeconds(10);
 
     private final FrameClient frames;
     private final Listener listener;
@@ -249,13 +251,18 @@ public final class ChatClient implements Closeable {
                     }
                     continue;
                 }
+                boolean notified = true;
                 syncLock.lock();
                 try {
                     if (lastSeq >= newestKnown && !closed) {
-                        syncWanted.await(5, TimeUnit.SECONDS);
+                        notified = syncWanted.await(PERIODIC_SYNC.toMillis(), TimeUnit.MILLISECONDS);
                     }
                 } finally {
                     syncLock.unlock();
+                }
+                if (!notified && !closed) {
+                    // As FishChatServer2's clients do: ask now and then, in case a notify was lost.
+                    newestKnown = Math.max(newestKnown, lastSeq + 1);
                 }
             }
         } catch (IOException e) {

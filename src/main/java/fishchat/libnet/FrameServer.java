@@ -63,7 +63,8 @@ public final class FrameServer implements AutoCloseable {
         if (watchdog != null) {
             watchdog.start();
         }
-        LOG.log(INFO, "{0} listening on {1}", options.name(), address());
+        LOG.log(INFO, "{0} listening on {1}:{2}", options.name(), address().getHostString(),
+                String.valueOf(address().getPort()));
         return this;
     }
 

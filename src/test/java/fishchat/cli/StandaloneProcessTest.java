@@ -4,13 +4,12 @@ import fishchat.chat.auth.HmacTokens;
 import fishchat.client.ChatClient;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.offsetMsg;
+import fishchat.testing.FishchatProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,6 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@code fishchat standalone} as a real process: killed with SIGKILL while senders are busy,
@@ -43,47 +41,22 @@ class StandaloneProcessTest {
     @TempDir
     Path data;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<FishchatProcess> processes = new ArrayList<>();
 
     @AfterEach
     void killLeftovers() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
+        for (FishchatProcess p : processes) {
+            p.close();
         }
     }
 
     /** Starts the standalone server in its own JVM; returns its gateway address once it listens. */
-    private InetSocketAddress startServer(List<Process> into) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "standalone", "--data", data.toString(),
-                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0")
-                .redirectErrorStream(true);
-        Process process = builder.start();
-        into.add(process);
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CountDownLatch ready = new CountDownLatch(1);
-        InetSocketAddress[] gateway = new InetSocketAddress[1];
-        Thread.ofVirtual().start(() -> {
-            try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = READY.matcher(line);
-                    if (m.find()) {
-                        gateway[0] = new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException ignored) {
-                // process gone
-            }
-        });
-        if (!ready.await(60, TimeUnit.SECONDS)) {
-            fail("standalone did not start within 60 s");
-        }
-        return gateway[0];
+    private InetSocketAddress startServer() throws IOException, InterruptedException {
+        FishchatProcess process = FishchatProcess.start("standalone", "--data", data.toString(),
+                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0");
+        processes.add(process);
+        Matcher ready = process.await(READY, 60);
+        return new InetSocketAddress(ready.group(1), Integer.parseInt(ready.group(2)));
     }
 
     @Test
@@ -91,8 +64,8 @@ class StandaloneProcessTest {
         Files.writeString(data.resolve("secret"), new String(SECRET, StandardCharsets.US_ASCII) + "\n");
         HmacTokens tokens = new HmacTokens(HexFormat.of().parseHex(new String(SECRET, StandardCharsets.US_ASCII)),
                 Clock.systemUTC());
-        InetSocketAddress gateway = startServer(processes);
-        Process first = processes.get(0);
+        InetSocketAddress gateway = startServer();
+        FishchatProcess first = processes.get(0);
 
         long receiver = 500;
         int senders = 8;
@@ -118,8 +91,7 @@ class StandaloneProcessTest {
             }));
         }
         assertTrue(someAcked.await(30, TimeUnit.SECONDS), "senders got going");
-        first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        first.waitFor(10, TimeUnit.SECONDS);
+        first.kill(); // SIGKILL: no shutdown hook, no flush
         stop.set(true);
         for (Thread t : threads) {
             t.join(Duration.ofSeconds(15));
@@ -127,7 +99,7 @@ class StandaloneProcessTest {
         int acked = acknowledged.size();
         assertTrue(acked >= 200);
 
-        InetSocketAddress again = startServer(processes);
+        InetSocketAddress again = startServer();
         Set<String> stored = ConcurrentHashMap.newKeySet();
         try (ChatClient client = ChatClient.connect(ChatClient.askGateway(again, null), null,
                 (offsetMsg m) -> stored.add(m.getMsg()))) {
@@ -147,14 +119,10 @@ class StandaloneProcessTest {
 
     @Test
     void badFlagsExitWithCode2AndSayWhy() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "gateway", "--listen", "nonsense", "--access-list", "127.0.0.1:1")
-                .redirectErrorStream(true).start();
+        FishchatProcess p = FishchatProcess.start("gateway", "--listen", "nonsense", "--access-list", "127.0.0.1:1");
         processes.add(p);
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(2, p.exitValue(), output);
-        assertTrue(output.contains("'nonsense' is not host:port"), output);
+        assertTrue(p.process().waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.process().exitValue(), p.output());
+        p.await(Pattern.compile("'nonsense' is not host:port"), 5);
     }
 }

@@ -9,6 +9,8 @@ import fishchat.store.StoredMessage;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.sqlite.SQLiteConfig;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -76,13 +78,15 @@ public final class SqliteStore implements MessageStore {
     }
 
     private static Connection open(Path file) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=FULL");   // a commit is durable when it returns
-            s.execute("PRAGMA busy_timeout=5000");
-        }
-        return c;
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL); // a commit is durable when it returns
+        config.setBusyTimeout(5000);
+        // BEGIN IMMEDIATE: take the write lock up front. A deferred transaction that reads
+        // first (group members) could not upgrade to writing if another process sharing the
+        // file wrote meanwhile (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
     }
 
     private Db openReader() {
