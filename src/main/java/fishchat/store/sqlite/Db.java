@@ -3,6 +3,7 @@ package fishchat.store.sqlite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -32,6 +33,13 @@ final class Db implements AutoCloseable {
             ps.clearParameters();
         }
         return ps;
+    }
+
+    /** Runs a statement that returns nothing (BEGIN, COMMIT, ...). */
+    void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     @Override

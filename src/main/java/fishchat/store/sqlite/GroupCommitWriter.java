@@ -85,13 +85,18 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void commit(List<Pending<?>> batch) {
         try {
-            db.connection().setAutoCommit(false);
+            // Explicit statements on an autocommit connection: with setAutoCommit(false) the
+            // driver begins the next transaction right after each commit and would hold the
+            // write lock while idle, starving another process that shares the file. IMMEDIATE
+            // takes the lock up front: a deferred transaction that reads first (group members)
+            // cannot upgrade to writing if another process wrote meanwhile (SQLITE_BUSY_SNAPSHOT).
+            db.execute("BEGIN IMMEDIATE");
             // Results are completed only after the commit: nothing is acknowledged before it is durable.
             List<Runnable> completions = new ArrayList<>(batch.size());
             for (Pending<?> p : batch) {
                 completions.add(capture(p));
             }
-            db.connection().commit();
+            db.execute("COMMIT");
             completions.forEach(Runnable::run);
         } catch (SQLException e) {
             rollback();
@@ -115,9 +120,10 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void rollback() {
         try {
-            db.connection().rollback();
+            db.execute("ROLLBACK");
         } catch (SQLException e) {
-            LOG.log(WARNING, "store rollback failed: {0}", e.getMessage());
+            // Nothing to undo: BEGIN itself failed (e.g. the file was locked past the busy timeout).
+            LOG.log(DEBUG, "store rollback: {0}", e.getMessage());
         }
     }
 

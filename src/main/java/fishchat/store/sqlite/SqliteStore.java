@@ -82,10 +82,6 @@ public final class SqliteStore implements MessageStore {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL); // a commit is durable when it returns
         config.setBusyTimeout(5000);
-        // BEGIN IMMEDIATE: take the write lock up front. A deferred transaction that reads
-        // first (group members) could not upgrade to writing if another process sharing the
-        // file wrote meanwhile (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
     }
 
