@@ -49,8 +49,13 @@ public final class AccessServer implements AutoCloseable {
 
     /** Stops accepting and closes every session; returns when their threads have ended. */
     public void stop() {
+        stop(java.time.Duration.ZERO);
+    }
+
+    /** Stops accepting and lets sessions finish the request in hand for up to {@code grace}. */
+    public void stop(java.time.Duration grace) {
         retention.stop();
-        server.stop();
+        server.stop(grace);
     }
 
     @Override

@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
 @Command(name = "access", mixinStandardHelpOptions = true,
         description = "Run an access server: client sessions, login, messages, sync (cmds 20001-20010).")
 final class AccessCommand implements Callable<Integer> {
+    @Mixin
+    ConfigFlag config;
+
     @Option(names = "--listen", defaultValue = "127.0.0.1:11000", converter = HostPort.class, paramLabel = "HOST:PORT",
             description = "Address for clients (default: ${DEFAULT-VALUE}).")
     InetSocketAddress listen;
@@ -44,6 +47,9 @@ final class AccessCommand implements Callable<Integer> {
 
     @Mixin
     ServerFlags server;
+
+    @Mixin
+    ShutdownFlag shutdown;
 
     @Override
     public Integer call() throws Exception {
@@ -73,11 +79,11 @@ final class AccessCommand implements Callable<Integer> {
         NodeRegistration registration = registry == null ? null
                 : new NodeRegistration(registry, AccessNodes.describe(access, advertise, nodeId),
                         () -> access.frameServer().sessions().size());
-        UntilShutdown.await(() -> {
+        Shutdown.await(shutdown.grace, () -> {
             if (registration != null) {
                 registration.stop(); // first: gateways stop handing out this node
             }
-            access.stop();
+            access.stop(shutdown.grace);
             store.close();
             if (registry != null) {
                 registry.close();

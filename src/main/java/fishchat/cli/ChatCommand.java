@@ -21,6 +21,9 @@ import java.util.concurrent.Callable;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Interactive terminal client: /to UID text, /group GID text, /join GID, /leave GID, /quit.")
 final class ChatCommand implements Callable<Integer> {
+    @Mixin
+    ConfigFlag config;
+
     private static final String HELP = "commands: /to UID text · /group GID text · /join GID · /leave GID · /quit";
 
     @Option(names = "--gateway", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",

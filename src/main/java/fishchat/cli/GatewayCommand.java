@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run a gateway: tells each client which access server to use (cmd 10001).")
 final class GatewayCommand implements Callable<Integer> {
+    @Mixin
+    ConfigFlag config;
+
     @Option(names = "--listen", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
             description = "Address for clients (default: ${DEFAULT-VALUE}).")
     InetSocketAddress listen;
@@ -42,6 +45,9 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     ServerFlags server;
 
+    @Mixin
+    ShutdownFlag shutdown;
+
     @Override
     public Integer call() throws Exception {
         if ((accessList == null) == !etcd.enabled()) {
@@ -54,7 +60,7 @@ final class GatewayCommand implements Callable<Integer> {
             }
             GatewayServer gateway = new GatewayServer(server.options(listen, "gateway", idleTimeout),
                     new AccessDirectory(new AccessList(accessList))).start();
-            UntilShutdown.await(gateway::stop);
+            Shutdown.await(shutdown.grace, gateway::stop);
             return 0;
         }
         EtcdRegistry registry = etcd.open();
@@ -68,7 +74,7 @@ final class GatewayCommand implements Callable<Integer> {
             registry.close();
             throw e;
         }
-        UntilShutdown.await(() -> {
+        Shutdown.await(shutdown.grace, () -> {
             gateway.stop();
             poller.close();
             registry.close();

@@ -31,11 +31,52 @@ public final class Main implements Runnable {
             System.setProperty("io.netty.noUnsafe", "true");
         }
         Logging.init();
-        System.exit(commandLine().execute(args));
+        System.exit(run(args, System.getenv()));
+    }
+
+    /** Parses and runs a command; returns the exit code (2: bad flags or config). */
+    static int run(String[] args, java.util.Map<String, String> env) {
+        CommandLine commandLine = commandLine();
+        ConfigDefaults defaults;
+        try {
+            defaults = ConfigDefaults.from(args, env);
+        } catch (java.io.IOException e) {
+            System.err.println("fishchat: " + e.getMessage());
+            return 2;
+        }
+        java.util.Set<String> unknown = defaults.unknownKeys(commandLine.getCommandSpec());
+        if (!unknown.isEmpty()) {
+            System.err.println("fishchat: config file " + defaults.path() + ": unknown key(s) " + new java.util.TreeSet<>(unknown)
+                    + " (keys are flag names without dashes, e.g. listen=127.0.0.1:10000)");
+            return 2;
+        }
+        commandLine.setDefaultValueProvider(defaults);
+        return commandLine.execute(args);
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::onFailure);
+    }
+
+    /**
+     * What a command threw: a bad value found while starting (exit 2) or an environment
+     * problem such as a port in use (exit 1) is one clear line; anything else is a bug and
+     * keeps its stack trace.
+     */
+    private static int onFailure(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        String name = "fishchat " + command.getCommandName();
+        if (e instanceof CommandLine.ParameterException || e instanceof CommandLine.TypeConversionException
+                || e instanceof IllegalArgumentException) {
+            System.err.println(name + ": " + e.getMessage());
+            return 2;
+        }
+        if (e instanceof java.io.IOException || e instanceof fishchat.store.StoreUnavailableException) {
+            System.err.println(name + ": " + e.getMessage());
+            return 1;
+        }
+        throw e;
     }
 
     @Override

@@ -13,6 +13,9 @@ import java.util.concurrent.Callable;
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = "Run gateway + access server + embedded SQLite store in one process (no etcd).")
 final class StandaloneCommand implements Callable<Integer> {
+    @Mixin
+    ConfigFlag config;
+
     @Option(names = "--gateway-listen", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
             description = "Gateway address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress gatewayListen;
@@ -38,6 +41,9 @@ final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     ServerFlags server;
 
+    @Mixin
+    ShutdownFlag shutdown;
+
     @Override
     public Integer call() throws Exception {
         if (advertise != null) {
@@ -51,7 +57,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 HostPort.format(standalone.gatewayAddress()), HostPort.format(standalone.accessAddress()),
                 data.toAbsolutePath().normalize());
         System.out.flush();
-        UntilShutdown.await(standalone::close);
+        Shutdown.await(shutdown.grace, () -> standalone.close(shutdown.grace));
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package fishchat.cli;
 import fishchat.chat.auth.HmacTokens;
 import fishchat.chat.auth.SecretFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ import java.util.concurrent.Callable;
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "Mint a login token for a uid, signed with the deployment's secret.")
 final class TokenCommand implements Callable<Integer> {
+    @Mixin
+    ConfigFlag config;
+
     @Option(names = "--uid", required = true, paramLabel = "UID", description = "User id (> 0).")
     long uid;
 

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +58,12 @@ public final class FrameServer implements AutoCloseable {
     public FrameServer start() throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(options.bind(), options.backlog());
+        try {
+            socket.bind(options.bind(), options.backlog());
+        } catch (java.net.BindException e) {
+            socket.close();
+            throw new java.net.BindException(options.name() + ": cannot listen on " + options.bind() + ": " + e.getMessage());
+        }
         listener = socket;
         acceptThread = Thread.ofPlatform().name(options.name() + "-accept").daemon(true).start(this::acceptLoop);
         if (watchdog != null) {
@@ -224,23 +230,44 @@ public final class FrameServer implements AutoCloseable {
      * Safe to call more than once.
      */
     public void stop() {
+        stop(Duration.ZERO);
+    }
+
+    /**
+     * Stops accepting, then drains: every session stops reading, finishes the request in
+     * hand and writes its reply; sessions still busy after {@code grace} are closed. Returns
+     * when every session thread has ended.
+     */
+    public void stop(Duration grace) {
         stopping = true;
         if (listener != null) {
             closeQuietly(listener);
-        }
-        if (watchdog != null) {
-            watchdog.stop();
         }
         if (acceptThread != null) {
             joinQuietly(acceptThread);
         }
         // The accept thread has ended, so no session is added after this point.
+        if (!grace.isZero()) {
+            for (Session session : registry.all()) {
+                session.shutdownInput();
+            }
+            awaitThreads(System.nanoTime() + grace.toNanos());
+        }
+        if (watchdog != null) {
+            watchdog.stop();
+        }
         registry.closeAll("server stopping");
+        awaitThreads(Long.MAX_VALUE);
+        LOG.log(INFO, "{0} stopped", options.name());
+    }
+
+    /** Waits until no session thread is left or the deadline (System.nanoTime()) passed. */
+    private void awaitThreads(long deadline) {
         stopLock.lock();
         try {
-            while (liveThreads.get() > 0) {
-                // Timed wait: a session added by a racing accept is closed again on the next turn.
-                if (!allThreadsEnded.await(100, TimeUnit.MILLISECONDS)) {
+            while (liveThreads.get() > 0 && System.nanoTime() < deadline) {
+                // Timed wait: a late-starting session thread is closed again on the next turn.
+                if (!allThreadsEnded.await(100, TimeUnit.MILLISECONDS) && deadline == Long.MAX_VALUE) {
                     registry.closeAll("server stopping");
                 }
             }
@@ -249,7 +276,6 @@ public final class FrameServer implements AutoCloseable {
         } finally {
             stopLock.unlock();
         }
-        LOG.log(INFO, "{0} stopped", options.name());
     }
 
     @Override

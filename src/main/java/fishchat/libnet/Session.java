@@ -241,6 +241,18 @@ public final class Session {
         return closeReason.get();
     }
 
+    /**
+     * Stops reading: the session thread finishes the request in hand, writes its reply, then
+     * sees end-of-stream and ends. How a server drains without cutting a request in half.
+     */
+    void shutdownInput() {
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: shutdownInput: {1}", this, e.getMessage());
+        }
+    }
+
     /** Closes the socket once; later calls do nothing. Unblocks the session thread's read. */
     public void close(String reason) {
         if (!closeReason.compareAndSet(null, reason == null ? "closed" : reason)) {

@@ -76,8 +76,13 @@ public final class Standalone implements AutoCloseable {
     /** Stops the gateway, then the access server, then closes the store (committing what is queued). */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /** As {@link #close()}, letting sessions finish the request in hand for up to {@code grace}. */
+    public void close(Duration grace) {
         gateway.stop();
-        access.stop();
+        access.stop(grace);
         store.close();
     }
 }

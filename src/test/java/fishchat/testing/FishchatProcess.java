@@ -2,13 +2,12 @@ package fishchat.testing;
 
 import fishchat.cli.Main;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,17 +16,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@code fishchat …} as its own JVM (the test's JDK and classpath), for tests that kill it,
- * signal it or restart it. Its output is kept; {@link #await} waits for a line.
+ * signal it or restart it. Its output goes to a file (no pipe to keep drained, nothing lost
+ * at exit); {@link #await} waits for a line.
  */
 public final class FishchatProcess implements AutoCloseable {
     private final Process process;
-    private final List<String> lines = new ArrayList<>();
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-    private final java.util.concurrent.locks.Condition newLine = lock.newCondition();
+    private final Path log;
 
-    private FishchatProcess(Process process) {
+    private FishchatProcess(Process process, Path log) {
         this.process = process;
-        Thread.ofVirtual().name("fishchat-process-output").start(this::collect);
+        this.log = log;
     }
 
     public static FishchatProcess start(String... args) throws IOException {
@@ -36,56 +34,36 @@ public final class FishchatProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        return new FishchatProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
-    }
-
-    private void collect() {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lock.lock();
-                try {
-                    lines.add(line);
-                    newLine.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } catch (IOException ignored) {
-            // the process is gone
-        }
+        Path log = Files.createTempFile("fishchat-process-", ".log");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new FishchatProcess(process, log);
     }
 
     /** Waits for a line matching {@code pattern}; returns its match. */
     public Matcher await(Pattern pattern, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        int seen = 0;
-        lock.lock();
-        try {
-            while (true) {
-                for (; seen < lines.size(); seen++) {
-                    Matcher m = pattern.matcher(lines.get(seen));
-                    if (m.find()) {
-                        return m;
-                    }
+        while (true) {
+            for (String line : output().split("\n")) {
+                Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                    return m;
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    fail("no line matching " + pattern + " within " + seconds + " s; output:\n" + String.join("\n", lines));
-                }
-                newLine.awaitNanos(left);
             }
-        } finally {
-            lock.unlock();
+            if (System.nanoTime() > deadline) {
+                fail("no line matching " + pattern + " within " + seconds + " s; output:\n" + output());
+            }
+            Thread.sleep(20);
         }
     }
 
     public String output() {
-        lock.lock();
         try {
-            return String.join("\n", lines);
-        } finally {
-            lock.unlock();
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(output unreadable: " + e.getMessage() + ")";
         }
     }
 
@@ -112,6 +90,11 @@ public final class FishchatProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException ignored) {
+            // a temp file
         }
     }
 }
