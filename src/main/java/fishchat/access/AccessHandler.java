@@ -42,11 +42,18 @@ final class AccessHandler implements FrameHandler {
     private final Messaging messaging;
     private final TokenVerifier tokens;
     private final OnlineUsers online;
+    private final AccessMetrics metrics;
 
-    AccessHandler(Messaging messaging, TokenVerifier tokens, OnlineUsers online) {
+    AccessHandler(Messaging messaging, TokenVerifier tokens, OnlineUsers online, AccessMetrics metrics) {
         this.messaging = messaging;
         this.tokens = tokens;
         this.online = online;
+        this.metrics = metrics;
+    }
+
+    private void sendStatus(Session session, Cmd cmd, ErrorCode code) throws IOException {
+        metrics.reply(code);
+        session.send(Replies.status(cmd, code));
     }
 
     @Override
@@ -63,19 +70,19 @@ final class AccessHandler implements FrameHandler {
                 return;
             }
             if (cmd == Cmd.PING) {
-                session.send(Replies.status(Cmd.PING, ErrorCode.OK));
+                sendStatus(session, Cmd.PING, ErrorCode.OK);
                 return;
             }
             long uid = uidOf(session);
             if (uid == 0) {
-                session.send(Replies.status(cmd, ErrorCode.NOT_LOGGED_IN));
+                sendStatus(session, cmd, ErrorCode.NOT_LOGGED_IN);
                 return;
             }
             try {
                 dispatch(session, uid, cmd, body);
             } catch (StoreUnavailableException e) {
                 LOG.log(WARNING, "{0}: {1} failed: {2}", session, cmd, e.getMessage());
-                session.send(Replies.status(cmd, ErrorCode.SERVER_ERR));
+                sendStatus(session, cmd, ErrorCode.SERVER_ERR);
             }
         } catch (InvalidProtocolBufferException e) {
             session.sendFrame(ErrorFrames.MALFORMED);
@@ -87,11 +94,11 @@ final class AccessHandler implements FrameHandler {
             case SEND_P2P_MSG -> sendP2P(session, uid, ReqSendP2PMsg.parseFrom(body));
             case SEND_GROUP_MSG -> sendGroup(session, uid, ReqSendGroupMsg.parseFrom(body));
             case SYNC_MSG -> sync(session, uid, ReqSyncMsg.parseFrom(body));
-            case ACCEPT_P2P_MSG_ACK -> session.send(Replies.status(cmd, ErrorCode.OK));
+            case ACCEPT_P2P_MSG_ACK -> sendStatus(session, cmd, ErrorCode.OK);
             case JOIN_GROUP -> joinGroup(session, uid, ReqJoinGroup.parseFrom(body));
             case LEAVE_GROUP -> leaveGroup(session, uid, ReqLeaveGroup.parseFrom(body));
             case LOGOUT -> {
-                session.send(Replies.status(cmd, ErrorCode.OK));
+                sendStatus(session, cmd, ErrorCode.OK);
                 session.close("logout");
             }
             default -> session.sendFrame(ErrorFrames.UNKNOWN_CMD);
@@ -103,7 +110,8 @@ final class AccessHandler implements FrameHandler {
         ErrorCode verdict = uid <= 0 ? ErrorCode.REQUEST_ERR : tokens.verify(uid, req.getToken());
         if (verdict != ErrorCode.OK) {
             LOG.log(INFO, "{0}: login as uid={1} refused: {2}", session, String.valueOf(uid), verdict.text());
-            session.send(Replies.status(Cmd.LOGIN, verdict));
+            metrics.logins.inc(verdict.text());
+            sendStatus(session, Cmd.LOGIN, verdict);
             return;
         }
         long previous = uidOf(session);
@@ -124,10 +132,11 @@ final class AccessHandler implements FrameHandler {
             online.remove(uid, session);
             session.setAttribute(UID, null);
             session.setLabel(null);
-            session.send(Replies.status(Cmd.LOGIN, ErrorCode.SERVER_ERR));
+            sendStatus(session, Cmd.LOGIN, ErrorCode.SERVER_ERR);
             return;
         }
         LOG.log(INFO, "{0}: logged in, newest seq {1}", session, String.valueOf(latest));
+        metrics.logins.inc("ok");
         // No notify here: FishChatServer2's clients sync right after login; currentID tells the rest.
         session.send(ResLogin.newBuilder()
                 .setCmd(Cmd.LOGIN.code())
@@ -141,6 +150,7 @@ final class AccessHandler implements FrameHandler {
         SendOutcome outcome = req.getSourceUID() != 0 && req.getSourceUID() != uid
                 ? SendOutcome.rejected(ErrorCode.UID_MISMATCH)
                 : messaging.sendP2P(uid, req.getTargetUID(), req.getMsgID(), req.getMsg());
+        metrics.reply(outcome.code());
         session.send(ResSendP2PMsg.newBuilder()
                 .setCmd(Cmd.SEND_P2P_MSG.code())
                 .setErrCode(outcome.code().code())
@@ -149,24 +159,35 @@ final class AccessHandler implements FrameHandler {
                 .setTargetUID(req.getTargetUID())
                 .setMsgID(req.getMsgID())
                 .build().toByteArray());
-        online.notify(outcome.deliveries());
+        announce(outcome);
     }
 
     private void sendGroup(Session session, long uid, ReqSendGroupMsg req) throws IOException {
         SendOutcome outcome = req.getSourceUID() != 0 && req.getSourceUID() != uid
                 ? SendOutcome.rejected(ErrorCode.UID_MISMATCH)
                 : messaging.sendGroup(uid, req.getGroupID(), req.getMsgID(), req.getMsg());
-        session.send(Replies.status(Cmd.SEND_GROUP_MSG, outcome.code()));
-        online.notify(outcome.deliveries());
+        sendStatus(session, Cmd.SEND_GROUP_MSG, outcome.code());
+        announce(outcome);
+    }
+
+    /** After the sender has its answer: count, and tell the recipients' sessions. */
+    private void announce(SendOutcome outcome) {
+        if (!outcome.deliveries().isEmpty()) {
+            metrics.messagesAccepted.inc();
+            metrics.inboxWrites.add(outcome.deliveries().size());
+            online.notify(outcome.deliveries());
+        }
     }
 
     private void sync(Session session, long uid, ReqSyncMsg req) throws IOException {
         if (req.getUID() != 0 && req.getUID() != uid) {
-            session.send(Replies.status(Cmd.SYNC_MSG, ErrorCode.UID_MISMATCH));
+            sendStatus(session, Cmd.SYNC_MSG, ErrorCode.UID_MISMATCH);
             return;
         }
         ResSyncMsg reply = messaging.sync(uid, req.getCurrentID());
         session.send(reply.toByteArray());
+        metrics.syncs.inc();
+        metrics.messagesSynced.add(reply.getMsgsCount());
     }
 
     private void joinGroup(Session session, long uid, ReqJoinGroup req) throws IOException {
@@ -174,7 +195,7 @@ final class AccessHandler implements FrameHandler {
         if (code == ErrorCode.OK) {
             messaging.join(req.getGroupID(), uid);
         }
-        session.send(Replies.status(Cmd.JOIN_GROUP, code));
+        sendStatus(session, Cmd.JOIN_GROUP, code);
     }
 
     private void leaveGroup(Session session, long uid, ReqLeaveGroup req) throws IOException {
@@ -182,7 +203,7 @@ final class AccessHandler implements FrameHandler {
         if (code == ErrorCode.OK) {
             messaging.leave(req.getGroupID(), uid);
         }
-        session.send(Replies.status(Cmd.LEAVE_GROUP, code));
+        sendStatus(session, Cmd.LEAVE_GROUP, code);
     }
 
     private static ErrorCode checkGroupRequest(long uid, long requestUid, long groupId) {

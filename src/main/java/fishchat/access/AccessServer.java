@@ -4,6 +4,7 @@ import fishchat.chat.Messaging;
 import fishchat.chat.auth.TokenVerifier;
 import fishchat.libnet.FrameServer;
 import fishchat.libnet.ServerOptions;
+import fishchat.metrics.Metrics;
 import fishchat.protocol.ErrorFrames;
 import fishchat.store.MessageStore;
 
@@ -18,14 +19,23 @@ import java.time.Clock;
  */
 public final class AccessServer implements AutoCloseable {
     private final FrameServer server;
-    private final OnlineUsers online = new OnlineUsers();
+    private final OnlineUsers online;
     private final RetentionTask retention;
 
     public AccessServer(ServerOptions options, AccessOptions chat, MessageStore store, TokenVerifier tokens, Clock clock) {
+        this(options, chat, store, tokens, clock, new Metrics());
+    }
+
+    /** @param metrics where the server registers what it counts (served by the admin endpoint) */
+    public AccessServer(ServerOptions options, AccessOptions chat, MessageStore store, TokenVerifier tokens, Clock clock,
+                        Metrics metrics) {
         Messaging messaging = new Messaging(store, chat.maxMessageBytes(), clock);
+        AccessMetrics counters = new AccessMetrics(metrics);
+        this.online = new OnlineUsers(counters.notifies);
         this.server = new FrameServer(options
                 .withRejectFrame(ErrorFrames.OVER_CAPACITY)
-                .withOversizeFrame(ErrorFrames.OVERSIZE), new AccessHandler(messaging, tokens, online));
+                .withOversizeFrame(ErrorFrames.OVERSIZE), new AccessHandler(messaging, tokens, online, counters));
+        metrics.gauge("fishchat_users_online", "Distinct users logged in on this node", online::users);
         this.retention = new RetentionTask(store, chat.retention(), clock);
     }
 

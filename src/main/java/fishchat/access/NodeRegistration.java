@@ -30,8 +30,9 @@ public final class NodeRegistration implements AutoCloseable {
     private final Duration ttl;
     private final Duration refresh;
     private final ScheduledExecutorService timer;
-    private boolean failing;
+    private volatile boolean failing;
     private boolean registered;
+    private volatile long lastSuccessNanos;
 
     public NodeRegistration(Registry registry, AccessNode node, LongSupplier sessions) {
         this(registry, node, sessions, TTL, REFRESH);
@@ -59,6 +60,7 @@ public final class NodeRegistration implements AutoCloseable {
             }
             failing = false;
             registered = true;
+            lastSuccessNanos = System.nanoTime();
         } catch (RegistryUnavailableException e) {
             if (!failing) {
                 LOG.log(WARNING, "cannot register node {0}: {1}; retrying every {2} ms while clients are served",
@@ -68,6 +70,14 @@ public final class NodeRegistration implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "registration of node " + node.id() + " failed", e);
         }
+    }
+
+    /** Registration health as metrics: whether the last refresh worked, and how long ago one did. */
+    public void instrument(fishchat.metrics.Metrics metrics) {
+        metrics.gauge("fishchat_etcd_registration_ok", "1 when the last refresh of this node's key worked",
+                () -> registered && !failing ? 1 : 0);
+        metrics.gauge("fishchat_etcd_registration_age_seconds", "Seconds since this node's key was last written",
+                () -> lastSuccessNanos == 0 ? -1 : (System.nanoTime() - lastSuccessNanos) / 1e9);
     }
 
     public AccessNode node() {

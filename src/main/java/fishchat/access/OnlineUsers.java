@@ -1,6 +1,7 @@
 package fishchat.access;
 
 import fishchat.libnet.Session;
+import fishchat.metrics.Metrics;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.external.ResNotify;
 import fishchat.store.Delivery;
@@ -19,6 +20,11 @@ public final class OnlineUsers {
     private static final Object NOTIFY_KEY = new Object();
 
     private final Map<Long, List<Session>> byUid = new ConcurrentHashMap<>();
+    private final Metrics.Counter pushes;
+
+    OnlineUsers(Metrics.Counter pushes) {
+        this.pushes = pushes;
+    }
 
     public void add(long uid, Session session) {
         byUid.compute(uid, (k, sessions) -> {
@@ -62,6 +68,7 @@ public final class OnlineUsers {
             for (Session session : sessions) {
                 session.push(body, NOTIFY_KEY);
             }
+            pushes.add(sessions.size());
         }
     }
 }

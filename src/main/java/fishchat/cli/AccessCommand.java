@@ -1,6 +1,9 @@
 package fishchat.cli;
 
 import fishchat.access.AccessServer;
+import fishchat.admin.AdminServer;
+import fishchat.admin.ServerMetrics;
+import fishchat.metrics.Metrics;
 import fishchat.access.NodeRegistration;
 import fishchat.discovery.etcd.EtcdRegistry;
 import fishchat.standalone.Standalone;
@@ -12,6 +15,7 @@ import picocli.CommandLine.Option;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "access", mixinStandardHelpOptions = true,
@@ -64,11 +68,16 @@ final class AccessCommand implements Callable<Integer> {
         }
         EtcdRegistry registry = etcd.enabled() ? etcd.open() : null;
         var tokens = auth.verifier(data);
+        Metrics metrics = new Metrics();
         SqliteStore store = SqliteStore.open(data, Standalone.STORE_TIMEOUT);
+        store.instrument(metrics);
         AccessServer access;
+        AdminServer admin;
         try {
             access = new AccessServer(server.options(listen, "access", chat.idleTimeout), chat.options(), store, tokens,
-                    Clock.systemUTC()).start();
+                    Clock.systemUTC(), metrics).start();
+            ServerMetrics.register(metrics, "access", access.frameServer());
+            admin = server.startAdmin(metrics, List.of(store::problem));
         } catch (Exception e) {
             store.close();
             if (registry != null) {
@@ -79,7 +88,13 @@ final class AccessCommand implements Callable<Integer> {
         NodeRegistration registration = registry == null ? null
                 : new NodeRegistration(registry, AccessNodes.describe(access, advertise, nodeId),
                         () -> access.frameServer().sessions().size());
+        if (registration != null) {
+            registration.instrument(metrics);
+        }
         Shutdown.await(shutdown.grace, () -> {
+            if (admin != null) {
+                admin.draining();
+            }
             if (registration != null) {
                 registration.stop(); // first: gateways stop handing out this node
             }
@@ -87,6 +102,9 @@ final class AccessCommand implements Callable<Integer> {
             store.close();
             if (registry != null) {
                 registry.close();
+            }
+            if (admin != null) {
+                admin.close();
             }
         });
         return 0;

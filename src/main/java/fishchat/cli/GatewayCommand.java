@@ -1,7 +1,10 @@
 package fishchat.cli;
 
 import fishchat.gateway.AccessDirectory;
+import fishchat.admin.AdminServer;
+import fishchat.admin.ServerMetrics;
 import fishchat.discovery.etcd.EtcdRegistry;
+import fishchat.metrics.Metrics;
 import fishchat.gateway.AccessList;
 import fishchat.gateway.DiscoveryPoller;
 import fishchat.gateway.GatewayServer;
@@ -12,6 +15,7 @@ import picocli.CommandLine.Option;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "gateway", mixinStandardHelpOptions = true,
@@ -54,31 +58,54 @@ final class GatewayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give either --access-list or --etcd");
         }
+        Metrics metrics = new Metrics();
+        AccessDirectory directory;
+        EtcdRegistry registry = null;
+        DiscoveryPoller poller = null;
         if (accessList != null) {
             for (String address : accessList) {
                 HostPort.parse(address); // refuse a malformed entry at start-up, not at the first client
             }
-            GatewayServer gateway = new GatewayServer(server.options(listen, "gateway", idleTimeout),
-                    new AccessDirectory(new AccessList(accessList))).start();
-            Shutdown.await(shutdown.grace, gateway::stop);
-            return 0;
+            directory = new AccessDirectory(new AccessList(accessList));
+        } else {
+            registry = etcd.open();
+            directory = new AccessDirectory(AccessList.EMPTY);
+            poller = new DiscoveryPoller(registry, directory, pollInterval);
+            poller.instrument(metrics);
         }
-        EtcdRegistry registry = etcd.open();
-        AccessDirectory directory = new AccessDirectory(AccessList.EMPTY);
-        DiscoveryPoller poller = new DiscoveryPoller(registry, directory, pollInterval);
+        metrics.gauge("fishchat_access_list_size", "Access servers the gateway hands out", () -> directory.current().addresses().size());
         GatewayServer gateway;
+        AdminServer admin;
         try {
             gateway = new GatewayServer(server.options(listen, "gateway", idleTimeout), directory).start();
+            ServerMetrics.register(metrics, "gateway", gateway.frameServer());
+            admin = server.startAdmin(metrics, List.of(() -> directory.current().addresses().isEmpty()
+                    ? Optional.of("no access server known") : Optional.empty()));
         } catch (Exception e) {
-            poller.close();
-            registry.close();
+            closeDiscovery(poller, registry);
             throw e;
         }
+        DiscoveryPoller startedPoller = poller;
+        EtcdRegistry openRegistry = registry;
         Shutdown.await(shutdown.grace, () -> {
+            if (admin != null) {
+                admin.draining();
+            }
             gateway.stop();
-            poller.close();
-            registry.close();
+            closeDiscovery(startedPoller, openRegistry);
+            if (admin != null) {
+                admin.close();
+            }
         });
         return 0;
+    }
+
+    private static void closeDiscovery(DiscoveryPoller poller, EtcdRegistry registry) {
+        if (poller != null) {
+            poller.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package fishchat.cli;
 
+import fishchat.admin.AdminServer;
+import fishchat.metrics.Metrics;
 import fishchat.standalone.Standalone;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Option;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "standalone", mixinStandardHelpOptions = true,
@@ -49,15 +52,25 @@ final class StandaloneCommand implements Callable<Integer> {
         if (advertise != null) {
             HostPort.parse(advertise);
         }
+        Metrics metrics = new Metrics();
         Standalone standalone = Standalone.start(
                 server.options(gatewayListen, "gateway", Duration.ZERO),
                 server.options(accessListen, "access", chat.idleTimeout),
-                chat.options(), data, auth.verifier(data), advertise);
+                chat.options(), data, auth.verifier(data), advertise, metrics);
+        AdminServer admin = server.startAdmin(metrics, List.of(() -> standalone.store().problem()));
         System.out.printf("fishchat standalone: gateway %s, access %s, data %s%n",
                 HostPort.format(standalone.gatewayAddress()), HostPort.format(standalone.accessAddress()),
                 data.toAbsolutePath().normalize());
         System.out.flush();
-        Shutdown.await(shutdown.grace, () -> standalone.close(shutdown.grace));
+        Shutdown.await(shutdown.grace, () -> {
+            if (admin != null) {
+                admin.draining();
+            }
+            standalone.close(shutdown.grace);
+            if (admin != null) {
+                admin.close();
+            }
+        });
         return 0;
     }
 }

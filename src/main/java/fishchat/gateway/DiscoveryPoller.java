@@ -27,7 +27,8 @@ public final class DiscoveryPoller implements AutoCloseable {
     private final Registry registry;
     private final AccessDirectory directory;
     private final ScheduledExecutorService timer;
-    private boolean failing;
+    private volatile boolean failing;
+    private volatile long lastSuccessNanos;
 
     public DiscoveryPoller(Registry registry, AccessDirectory directory, Duration interval) {
         this.registry = registry;
@@ -55,6 +56,7 @@ public final class DiscoveryPoller implements AutoCloseable {
             LOG.log(INFO, "discovery: registry reachable again");
             failing = false;
         }
+        lastSuccessNanos = System.nanoTime();
         // Sorted, so that an unchanged set of nodes is an equal list and nothing is swapped.
         List<String> addresses = nodes.stream().map(AccessNode::addr).distinct().sorted().toList();
         AccessList next = new AccessList(addresses);
@@ -79,6 +81,14 @@ public final class DiscoveryPoller implements AutoCloseable {
         if (after.isEmpty()) {
             LOG.log(WARNING, "discovery: no access server is registered; clients get 92001");
         }
+    }
+
+    /** Poll health as metrics: whether the last poll worked, how long ago one did, the list size. */
+    public void instrument(fishchat.metrics.Metrics metrics) {
+        metrics.gauge("fishchat_etcd_poll_ok", "1 when the last poll of the access list worked",
+                () -> lastSuccessNanos != 0 && !failing ? 1 : 0);
+        metrics.gauge("fishchat_etcd_poll_age_seconds", "Seconds since the access list was last read",
+                () -> lastSuccessNanos == 0 ? -1 : (System.nanoTime() - lastSuccessNanos) / 1e9);
     }
 
     @Override

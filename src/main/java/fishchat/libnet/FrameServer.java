@@ -36,6 +36,7 @@ public final class FrameServer implements AutoCloseable {
     private final ServerOptions options;
     private final FrameHandler handler;
     private final SessionRegistry registry = new SessionRegistry();
+    private final ServerStats stats = new ServerStats();
     private final AtomicLong nextSessionId = new AtomicLong();
     private final AtomicInteger liveThreads = new AtomicInteger();
     private final ReentrantLock stopLock = new ReentrantLock();
@@ -43,7 +44,6 @@ public final class FrameServer implements AutoCloseable {
     private final WriteWatchdog watchdog;
     private ServerSocket listener;
     private Thread acceptThread;
-    private final AtomicLong refusals = new AtomicLong();
     private volatile long lastRefusalLog;
     private volatile boolean stopping;
 
@@ -81,6 +81,10 @@ public final class FrameServer implements AutoCloseable {
 
     public SessionRegistry sessions() {
         return registry;
+    }
+
+    public ServerStats stats() {
+        return stats;
     }
 
     public ServerOptions options() {
@@ -121,13 +125,14 @@ public final class FrameServer implements AutoCloseable {
                 socket.setSoTimeout((int) options.idleTimeout().toMillis());
             }
             session = new Session(nextSessionId.incrementAndGet(), socket, options.readBufferSize(),
-                    options.maxFrameBody(), options.pushQueueCapacity());
+                    options.maxFrameBody(), options.pushQueueCapacity(), stats);
         } catch (IOException e) {
             LOG.log(DEBUG, "{0}: dropping a connection that failed at setup: {1}", options.name(), e.getMessage());
             closeQuietly(socket);
             return;
         }
         registry.add(session);
+        stats.sessionsOpened.increment();
         liveThreads.incrementAndGet();
         try {
             Thread.ofVirtual().name(options.name() + "-session-" + session.id()).start(() -> sessionLoop(session));
@@ -140,7 +145,8 @@ public final class FrameServer implements AutoCloseable {
     }
 
     private void refuse(Socket socket) {
-        long refused = refusals.incrementAndGet();
+        stats.connectionsRefused.increment();
+        long refused = stats.connectionsRefused.sum();
         long now = System.nanoTime();
         long last = lastRefusalLog;
         if (now - last > TimeUnit.SECONDS.toNanos(1) || refused == 1) {

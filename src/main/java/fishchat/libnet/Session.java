@@ -35,6 +35,7 @@ public final class Session {
     private final FrameReader reader;
     private final OutputStream out;
     private final int pushQueueCapacity;
+    private final ServerStats stats;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicReference<String> closeReason = new AtomicReference<>();
     /** System.nanoTime() when the current write began, 0 when none is under way. */
@@ -46,13 +47,15 @@ public final class Session {
     private ArrayDeque<Outbound> pushQueue;
     private boolean draining;
 
-    Session(long id, Socket socket, int readBufferSize, int maxBody, int pushQueueCapacity) throws IOException {
+    Session(long id, Socket socket, int readBufferSize, int maxBody, int pushQueueCapacity, ServerStats stats)
+            throws IOException {
         this.id = id;
         this.socket = socket;
         this.remote = socket.getRemoteSocketAddress();
         this.reader = new FrameReader(socket.getInputStream(), readBufferSize, maxBody);
         this.out = socket.getOutputStream();
         this.pushQueueCapacity = pushQueueCapacity;
+        this.stats = stats;
     }
 
     public long id() {
@@ -65,7 +68,12 @@ public final class Session {
 
     /** Read by the session thread only. */
     byte[] readFrame() throws IOException {
-        return reader.read();
+        byte[] body = reader.read();
+        if (body != null) {
+            stats.framesIn.increment();
+            stats.bytesIn.add(Frames.HEADER_BYTES + body.length);
+        }
+        return body;
     }
 
     /** Sends one frame body; the caller's thread does the write. */
@@ -79,6 +87,8 @@ public final class Session {
         try {
             writeStartedNanos = System.nanoTime();
             out.write(frame);
+            stats.framesOut.increment();
+            stats.bytesOut.add(frame.length);
         } catch (IOException e) {
             close("write failed: " + e.getMessage());
             throw e;

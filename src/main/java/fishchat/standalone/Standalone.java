@@ -1,6 +1,8 @@
 package fishchat.standalone;
 
 import fishchat.access.AccessOptions;
+import fishchat.admin.ServerMetrics;
+import fishchat.metrics.Metrics;
 import fishchat.access.AccessServer;
 import fishchat.chat.auth.TokenVerifier;
 import fishchat.gateway.AccessDirectory;
@@ -42,15 +44,18 @@ public final class Standalone implements AutoCloseable {
      * @param advertise the access address clients are told to dial, or null for the bound one
      */
     public static Standalone start(ServerOptions gatewayOptions, ServerOptions accessOptions, AccessOptions chat,
-                                   Path dataDir, TokenVerifier tokens, String advertise) throws IOException {
-        MessageStore store = SqliteStore.open(dataDir, STORE_TIMEOUT);
+                                   Path dataDir, TokenVerifier tokens, String advertise, Metrics metrics) throws IOException {
+        SqliteStore store = SqliteStore.open(dataDir, STORE_TIMEOUT);
+        store.instrument(metrics);
         AccessServer access = null;
         try {
-            access = new AccessServer(accessOptions, chat, store, tokens, Clock.systemUTC()).start();
+            access = new AccessServer(accessOptions, chat, store, tokens, Clock.systemUTC(), metrics).start();
             InetSocketAddress bound = access.address();
             String address = advertise != null ? advertise : bound.getHostString() + ":" + bound.getPort();
             GatewayServer gateway = new GatewayServer(gatewayOptions,
                     new AccessDirectory(new AccessList(List.of(address)))).start();
+            ServerMetrics.register(metrics, "access", access.frameServer());
+            ServerMetrics.register(metrics, "gateway", gateway.frameServer());
             return new Standalone(store, access, gateway);
         } catch (IOException | RuntimeException e) {
             if (access != null) {
@@ -71,6 +76,10 @@ public final class Standalone implements AutoCloseable {
 
     public AccessServer access() {
         return access;
+    }
+
+    public MessageStore store() {
+        return store;
     }
 
     /** Stops the gateway, then the access server, then closes the store (committing what is queued). */

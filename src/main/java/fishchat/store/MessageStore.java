@@ -32,6 +32,11 @@ public interface MessageStore extends AutoCloseable {
     /** Deletes inbox entries and dedup keys older than the given time; returns entries deleted. */
     long purgeOlderThan(long epochMillis);
 
+    /** Why the store cannot take writes right now (its last write failed), or empty. */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

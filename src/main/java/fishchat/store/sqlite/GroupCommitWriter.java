@@ -1,5 +1,6 @@
 package fishchat.store.sqlite;
 
+import fishchat.metrics.Metrics;
 import fishchat.store.StoreUnavailableException;
 
 import java.sql.SQLException;
@@ -33,6 +34,11 @@ final class GroupCommitWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set once metrics are wired; null until then. */
+    private volatile Metrics.Histogram commitLatency;
+    private volatile Metrics.Counter commits;
+    /** The last commit's failure, cleared by the next successful commit. */
+    private volatile String lastFailure;
 
     private record Pending<T>(SqliteStore.SqlWork<T> work, CompletableFuture<T> result) {
     }
@@ -90,6 +96,7 @@ final class GroupCommitWriter implements AutoCloseable {
             // write lock while idle, starving another process that shares the file. IMMEDIATE
             // takes the lock up front: a deferred transaction that reads first (group members)
             // cannot upgrade to writing if another process wrote meanwhile (SQLITE_BUSY_SNAPSHOT).
+            long started = System.nanoTime();
             db.execute("BEGIN IMMEDIATE");
             // Results are completed only after the commit: nothing is acknowledged before it is durable.
             List<Runnable> completions = new ArrayList<>(batch.size());
@@ -97,9 +104,12 @@ final class GroupCommitWriter implements AutoCloseable {
                 completions.add(capture(p));
             }
             db.execute("COMMIT");
+            lastFailure = null;
+            record(started);
             completions.forEach(Runnable::run);
         } catch (SQLException e) {
             rollback();
+            lastFailure = e.getMessage();
             if (batch.size() == 1) {
                 LOG.log(WARNING, "store write failed: {0}", e.getMessage());
                 fail(batch, e);
@@ -110,6 +120,26 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
             }
         }
+    }
+
+    void instrument(Metrics metrics) {
+        commits = metrics.counter("fishchat_store_commits_total", "Store transactions committed (each one fsync)");
+        commitLatency = metrics.latencyHistogram("fishchat_store_commit_seconds",
+                "Time from BEGIN to a durable COMMIT of one batch of writes");
+        metrics.gauge("fishchat_store_queue_length", "Writes waiting for the store writer", queue::size);
+    }
+
+    private void record(long startedNanos) {
+        Metrics.Histogram histogram = commitLatency;
+        if (histogram != null) {
+            histogram.observeNanos(System.nanoTime() - startedNanos);
+            commits.inc();
+        }
+    }
+
+    /** Why writes fail now: closed, or the last commit's error; null when writes work. */
+    String lastFailure() {
+        return running ? lastFailure : "closed";
     }
 
     /** Runs the work now; returns what completes its future later. */

@@ -1,5 +1,6 @@
 package fishchat.store.sqlite;
 
+import fishchat.metrics.Metrics;
 import fishchat.store.AppendResult;
 import fishchat.store.Delivery;
 import fishchat.store.MessageStore;
@@ -20,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -208,6 +210,17 @@ public final class SqliteStore implements MessageStore {
     @Override
     public List<Long> members(long groupId) {
         return read(db -> Appender.members(db, groupId));
+    }
+
+    /** Registers the store's figures (commit latency, commits, queue length) in {@code metrics}. */
+    public void instrument(Metrics metrics) {
+        writer.instrument(metrics);
+    }
+
+    @Override
+    public Optional<String> problem() {
+        String failure = writer.lastFailure();
+        return failure == null ? Optional.empty() : Optional.of("store cannot write: " + failure);
     }
 
     private <T> T read(SqlWork<T> work) {

@@ -1,0 +1,102 @@
+package fishchat.admin;
+
+import fishchat.access.AccessOptions;
+import fishchat.access.AccessServer;
+import fishchat.chat.auth.HmacTokens;
+import fishchat.client.ChatClient;
+import fishchat.libnet.ServerOptions;
+import fishchat.metrics.Metrics;
+import fishchat.protocol.ErrorCode;
+import fishchat.store.sqlite.SqliteStore;
+import fishchat.testing.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** /healthz and /metrics over real HTTP, on an access server that really carries messages. */
+class AdminServerTest {
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
+
+    @TempDir
+    Path data;
+
+    private static HttpResponse<String> get(AdminServer admin, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + admin.address().getPort() + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long value(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return (long) Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError("no series " + series + " in\n" + metrics);
+    }
+
+    @Test
+    void metricsCountTrafficAndHealthFollowsTheStoreAndDraining() throws Exception {
+        Metrics metrics = new Metrics();
+        SqliteStore store = SqliteStore.open(data, Duration.ofSeconds(4));
+        store.instrument(metrics);
+        HmacTokens tokens = new HmacTokens(SECRET, Clock.systemUTC());
+        AccessServer access = new AccessServer(ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "access"),
+                AccessOptions.defaults(), store, tokens, Clock.systemUTC(), metrics).start();
+        ServerMetrics.register(metrics, "access", access.frameServer());
+        AdminServer admin = new AdminServer(new InetSocketAddress("127.0.0.1", 0), metrics, List.of(store::problem)).start();
+        try (ChatClient alice = ChatClient.connect(access.address(), null, m -> { });
+             ChatClient bob = ChatClient.connect(access.address(), null, m -> { })) {
+            alice.login(1, tokens.mint(1, Duration.ofHours(1)), 0);
+            bob.login(2, tokens.mint(2, Duration.ofHours(1)), 0);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(ErrorCode.OK, alice.sendP2P(2, "", "m" + i));
+            }
+            Await.until("bob synced", Duration.ofSeconds(5), () -> bob.lastSeq() == 5);
+            assertEquals(ErrorCode.REQUEST_ERR, alice.sendP2P(0, "", "to nobody"));
+
+            HttpResponse<String> health = get(admin, "/healthz");
+            assertEquals(200, health.statusCode());
+            assertEquals("ok\n", health.body());
+
+            HttpResponse<String> scrape = get(admin, "/metrics");
+            assertEquals(200, scrape.statusCode());
+            assertTrue(scrape.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+            String text = scrape.body();
+            assertEquals(2, value(text, "fishchat_access_sessions_open"));
+            assertEquals(2, value(text, "fishchat_users_online"));
+            assertEquals(5, value(text, "fishchat_messages_stored_total"));
+            assertEquals(5, value(text, "fishchat_messages_delivered_total"));
+            assertEquals(1, value(text, "fishchat_replies_error_total{code=\"10001\"}"));
+            assertEquals(2, value(text, "fishchat_logins_total{result=\"ok\"}"));
+            assertTrue(value(text, "fishchat_access_frames_in_total") >= 9);
+            assertTrue(value(text, "fishchat_store_commit_seconds_count") >= 1);
+            assertTrue(text.contains("# TYPE fishchat_store_commit_seconds histogram"));
+            assertTrue(text.contains("fishchat_store_commit_seconds_bucket{le=\"+Inf\"}"));
+
+            store.close(); // as if the disk had gone: the node can no longer take writes
+            HttpResponse<String> sick = get(admin, "/healthz");
+            assertEquals(503, sick.statusCode());
+            assertTrue(sick.body().contains("store"), sick.body());
+        } finally {
+            admin.draining();
+            assertEquals(503, get(admin, "/healthz").statusCode());
+            assertEquals(1, value(get(admin, "/metrics").body(), "fishchat_draining"));
+            admin.close();
+            access.stop();
+            store.close();
+        }
+    }
+}
