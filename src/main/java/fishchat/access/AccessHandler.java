@@ -75,7 +75,11 @@ final class AccessHandler implements FrameHandler {
             }
             long uid = uidOf(session);
             if (uid == 0) {
-                sendStatus(session, cmd, ErrorCode.NOT_LOGGED_IN);
+                if (cmd == Cmd.SYNC_MSG) {
+                    syncFailed(session, ReqSyncMsg.parseFrom(body), ErrorCode.NOT_LOGGED_IN);
+                } else {
+                    sendStatus(session, cmd, ErrorCode.NOT_LOGGED_IN);
+                }
                 return;
             }
             try {
@@ -181,13 +185,35 @@ final class AccessHandler implements FrameHandler {
 
     private void sync(Session session, long uid, ReqSyncMsg req) throws IOException {
         if (req.getUID() != 0 && req.getUID() != uid) {
-            sendStatus(session, Cmd.SYNC_MSG, ErrorCode.UID_MISMATCH);
+            syncFailed(session, req, ErrorCode.UID_MISMATCH);
             return;
         }
-        ResSyncMsg reply = messaging.sync(uid, req.getCurrentID());
+        ResSyncMsg reply;
+        try {
+            reply = messaging.sync(uid, req.getCurrentID());
+        } catch (StoreUnavailableException e) {
+            LOG.log(WARNING, "{0}: sync failed: {1}", session, e.getMessage());
+            syncFailed(session, req, ErrorCode.SERVER_ERR);
+            return;
+        }
         session.send(reply.toByteArray());
         metrics.syncs.inc();
         metrics.messagesSynced.add(reply.getMsgsCount());
+    }
+
+    /**
+     * A failed sync still carries the request's currentID: FishChatServer2's clients take
+     * their next sync position from any cmd-20006 reply, and 0 would make them fetch their
+     * whole inbox again.
+     */
+    private void syncFailed(Session session, ReqSyncMsg req, ErrorCode code) throws IOException {
+        metrics.reply(code);
+        session.send(ResSyncMsg.newBuilder()
+                .setCmd(Cmd.SYNC_MSG.code())
+                .setErrCode(code.code())
+                .setErrStr(code.text())
+                .setCurrentID(req.getCurrentID())
+                .build().toByteArray());
     }
 
     private void joinGroup(Session session, long uid, ReqJoinGroup req) throws IOException {

@@ -31,7 +31,7 @@ public final class NodeRegistration implements AutoCloseable {
     private final Duration refresh;
     private final ScheduledExecutorService timer;
     private volatile boolean failing;
-    private boolean registered;
+    private volatile boolean registered;
     private volatile long lastSuccessNanos;
 
     public NodeRegistration(Registry registry, AccessNode node, LongSupplier sessions) {
@@ -86,9 +86,14 @@ public final class NodeRegistration implements AutoCloseable {
 
     /** Stops refreshing and removes the entry, so gateways stop handing out this node at their next poll. */
     public void stop() {
-        timer.shutdownNow();
+        // shutdown(), not shutdownNow(): an interrupted refresh's request may still reach etcd
+        // after the delete below and bring the key back. Let the one in flight finish (a
+        // refresh gives up within about 4 s), then delete.
+        timer.shutdown();
         try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

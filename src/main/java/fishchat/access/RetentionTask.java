@@ -13,6 +13,8 @@ import static java.lang.System.Logger.Level.WARNING;
 final class RetentionTask {
     private static final System.Logger LOG = System.getLogger(RetentionTask.class.getName());
     private static final Duration PERIOD = Duration.ofHours(1);
+    /** Rows per purge transaction: small enough that sends queued behind it wait milliseconds. */
+    static final int CHUNK = 2000;
 
     private final MessageStore store;
     private final Duration retention;
@@ -32,7 +34,13 @@ final class RetentionTask {
     private void run() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                long deleted = store.purgeOlderThan(clock.millis() - retention.toMillis());
+                long cutoff = clock.millis() - retention.toMillis();
+                long deleted = 0;
+                long chunk;
+                do {
+                    chunk = store.purgeOlderThan(cutoff, CHUNK);
+                    deleted += chunk;
+                } while (chunk == CHUNK && !Thread.currentThread().isInterrupted());
                 if (deleted > 0) {
                     LOG.log(INFO, "retention: deleted {0} messages older than {1}", String.valueOf(deleted), retention);
                 }

@@ -23,18 +23,22 @@ public final class Messaging {
     /** A sync reply must fit one frame (65 535 bytes); this leaves room for its own fields. */
     static final int SYNC_REPLY_BUDGET = 65_535 - 64;
     private static final int SYNC_ROWS_PER_PAGE = 256;
+    /** The longest idempotency key (UTF-8 bytes): it is stored and synced with every copy. */
+    public static final int MAX_MSG_ID_BYTES = 128;
+    /** The largest message text: with the longest msgID and the other fields, one entry always fits a sync reply. */
+    public static final int MAX_MESSAGE_LIMIT = 60_000;
 
     private final MessageStore store;
     private final int maxMessageBytes;
     private final Clock clock;
 
     /**
-     * @param maxMessageBytes the largest message text in UTF-8 bytes; kept well below a frame
-     *                        so that any message fits a sync reply
+     * @param maxMessageBytes the largest message text in UTF-8 bytes, at most
+     *                        {@link #MAX_MESSAGE_LIMIT} so that any stored message fits a sync reply
      */
     public Messaging(MessageStore store, int maxMessageBytes, Clock clock) {
-        if (maxMessageBytes < 1 || maxMessageBytes > 60_000) {
-            throw new IllegalArgumentException("the message size limit must be within 1..60000 bytes");
+        if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_LIMIT) {
+            throw new IllegalArgumentException("the message size limit must be within 1.." + MAX_MESSAGE_LIMIT + " bytes");
         }
         this.store = store;
         this.maxMessageBytes = maxMessageBytes;
@@ -56,9 +60,11 @@ public final class Messaging {
     }
 
     private SendOutcome send(NewMessage message) {
-        if (message.body().length() > maxMessageBytes / 3 // cheap pre-check before encoding
-                && message.body().getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+        if (utf8Longer(message.body(), maxMessageBytes)) {
             return SendOutcome.rejected(ErrorCode.MESSAGE_TOO_LARGE);
+        }
+        if (utf8Longer(message.msgId(), MAX_MSG_ID_BYTES)) {
+            return SendOutcome.rejected(ErrorCode.REQUEST_ERR);
         }
         AppendResult result = store.append(message);
         return switch (result.status()) {
@@ -67,6 +73,12 @@ public final class Messaging {
             case DUPLICATE -> SendOutcome.rejected(ErrorCode.OK);
             case NOT_A_MEMBER -> SendOutcome.rejected(ErrorCode.REQUEST_ERR);
         };
+    }
+
+    /** Whether text takes more than {@code limit} bytes in UTF-8 (encoding only when it might). */
+    private static boolean utf8Longer(String text, int limit) {
+        // A char takes at most 3 bytes (a surrogate pair 4 for 2 chars).
+        return text.length() > limit / 3 && text.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 
     /** The user's newest seq (0 when the inbox is empty). */

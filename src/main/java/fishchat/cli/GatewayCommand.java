@@ -42,8 +42,9 @@ final class GatewayCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--idle-timeout", defaultValue = "0s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Close a connection that sends nothing this long; 0s: never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout", defaultValue = "90s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Close a connection that sends nothing this long, so vanished clients do not pile up; "
+                    + "0s: never (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Mixin

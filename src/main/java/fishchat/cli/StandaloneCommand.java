@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -54,7 +53,7 @@ final class StandaloneCommand implements Callable<Integer> {
         }
         Metrics metrics = new Metrics();
         Standalone standalone = Standalone.start(
-                server.options(gatewayListen, "gateway", Duration.ZERO),
+                server.options(gatewayListen, "gateway", chat.idleTimeout),
                 server.options(accessListen, "access", chat.idleTimeout),
                 chat.options(), data, auth.verifier(data), advertise, metrics);
         AdminServer admin = server.startAdmin(metrics, List.of(() -> standalone.store().problem()));

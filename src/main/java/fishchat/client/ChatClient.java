@@ -53,6 +53,8 @@ public final class ChatClient implements Closeable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Without a notify, sync anyway this often: a lost notify costs latency, never a message. */
     private static final Duration PERIODIC_SYNC = Duration.ofSeconds(10);
+    private static final Duration SYNC_RETRY = Duration.ofSeconds(1);
+    private static final System.Logger LOG = System.getLogger(ChatClient.class.getName());
 
     private final FrameClient frames;
     private final Listener listener;
@@ -66,7 +68,10 @@ public final class ChatClient implements Closeable {
     private Thread syncer;
     private volatile long uid;
     private volatile long lastSeq;
-    private volatile long newestKnown;
+    /** Guarded by syncLock. */
+    private long newestKnown;
+    /** Notifies received; guarded by syncLock. */
+    private long notifies;
     private volatile boolean closed;
 
     private ChatClient(FrameClient frames, Listener listener, Duration replyTimeout) {
@@ -113,7 +118,12 @@ public final class ChatClient implements Closeable {
         check(res.getErrCode(), res.getErrStr());
         this.uid = uid;
         this.lastSeq = fromSeq == FROM_NEWEST ? res.getCurrentID() : fromSeq;
-        this.newestKnown = res.getCurrentID();
+        syncLock.lock();
+        try {
+            this.newestKnown = Math.max(newestKnown, res.getCurrentID());
+        } finally {
+            syncLock.unlock();
+        }
         syncer = Thread.ofVirtual().name("chat-client-sync-" + uid).start(this::syncLoop);
         return res.getCurrentID();
     }
@@ -151,7 +161,10 @@ public final class ChatClient implements Closeable {
     }
 
     private static ErrorCode code(byte[] reply) throws InvalidProtocolBufferException {
-        // Every reply but ResPing carries errCode in field 3: ResLogout reads them all.
+        if (Base.parseFrom(reply).getCmd() == Cmd.ERROR.code()) {
+            return ErrorCode.of(fishchat.protocol.external.Error.parseFrom(reply).getErrCode());
+        }
+        // Every other reply but ResPing carries errCode in field 3: ResLogout reads them all.
         return ErrorCode.of(ResLogout.parseFrom(reply).getErrCode());
     }
 
@@ -220,9 +233,8 @@ public final class ChatClient implements Closeable {
     private void onNotify(long currentId) {
         syncLock.lock();
         try {
-            if (currentId > newestKnown) {
-                newestKnown = currentId;
-            }
+            notifies++;
+            newestKnown = Math.max(newestKnown, currentId);
             syncWanted.signalAll();
         } finally {
             syncLock.unlock();
@@ -233,42 +245,57 @@ public final class ChatClient implements Closeable {
     private void syncLoop() {
         try {
             while (!closed) {
-                if (lastSeq < newestKnown) {
-                    ResSyncMsg page = request(ReqSyncMsg.newBuilder().setCmd(Cmd.SYNC_MSG.code())
-                            .setUID(uid).setCurrentID(lastSeq).build(), ResSyncMsg.parser());
-                    check(page.getErrCode(), page.getErrStr());
-                    for (offsetMsg m : page.getMsgsList()) {
-                        if (m.getSeq() > lastSeq) {
-                            lastSeq = m.getSeq();
-                            listener.onMessage(m);
-                        }
-                    }
-                    if (page.getCurrentID() > newestKnown) {
-                        newestKnown = page.getCurrentID();
-                    }
-                    if (page.getMsgsCount() == 0 && !page.getMore()) {
-                        newestKnown = lastSeq; // nothing newer stored (e.g. purged): stop asking
-                    }
-                    continue;
-                }
-                boolean notified = true;
+                long notifiesBefore;
                 syncLock.lock();
                 try {
+                    notifiesBefore = notifies;
                     if (lastSeq >= newestKnown && !closed) {
-                        notified = syncWanted.await(PERIODIC_SYNC.toMillis(), TimeUnit.MILLISECONDS);
+                        if (!syncWanted.await(PERIODIC_SYNC.toMillis(), TimeUnit.MILLISECONDS)) {
+                            // As FishChatServer2's clients do: ask now and then, in case a notify was lost.
+                            newestKnown = Math.max(newestKnown, lastSeq + 1);
+                        }
+                        continue;
                     }
                 } finally {
                     syncLock.unlock();
                 }
-                if (!notified && !closed) {
-                    // As FishChatServer2's clients do: ask now and then, in case a notify was lost.
-                    newestKnown = Math.max(newestKnown, lastSeq + 1);
+                ResSyncMsg page = request(ReqSyncMsg.newBuilder().setCmd(Cmd.SYNC_MSG.code())
+                        .setUID(uid).setCurrentID(lastSeq).build(), ResSyncMsg.parser());
+                if (page.getErrCode() != 0) {
+                    Thread.sleep(SYNC_RETRY.toMillis()); // e.g. the store is briefly unavailable: try again
+                    continue;
+                }
+                for (offsetMsg m : page.getMsgsList()) {
+                    if (m.getSeq() > lastSeq) {
+                        lastSeq = m.getSeq();
+                        deliver(m);
+                    }
+                }
+                syncLock.lock();
+                try {
+                    newestKnown = Math.max(newestKnown, page.getCurrentID());
+                    if (page.getMsgsCount() == 0 && !page.getMore() && notifies == notifiesBefore) {
+                        // Nothing newer is stored (e.g. purged, or the periodic probe): stop asking
+                        // until the next notify. A notify that came meanwhile keeps its seq.
+                        newestKnown = lastSeq;
+                    }
+                } finally {
+                    syncLock.unlock();
                 }
             }
         } catch (IOException e) {
             shutDown(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deliver(offsetMsg message) {
+        try {
+            listener.onMessage(message);
+        } catch (RuntimeException e) {
+            // The application's bug must not stop the sync loop of a connection that looks open.
+            LOG.log(System.Logger.Level.WARNING, "chat client listener failed on message seq " + message.getSeq(), e);
         }
     }
 

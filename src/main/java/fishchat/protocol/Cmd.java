@@ -25,9 +25,23 @@ public enum Cmd {
         return code;
     }
 
+    private static final Cmd[] ACCESS = new Cmd[11]; // 20000..20010, looked up on every frame
+    private static final Cmd[] ALL = values();
+
+    static {
+        for (Cmd cmd : ALL) {
+            if (cmd.code >= 20000 && cmd.code <= 20010) {
+                ACCESS[cmd.code - 20000] = cmd;
+            }
+        }
+    }
+
     /** The command with this number, or null for an unknown one. */
     public static Cmd of(int code) {
-        for (Cmd cmd : values()) {
+        if (code >= 20000 && code <= 20010) {
+            return ACCESS[code - 20000];
+        }
+        for (Cmd cmd : ALL) {
             if (cmd.code == code) {
                 return cmd;
             }

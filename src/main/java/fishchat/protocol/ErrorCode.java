@@ -30,8 +30,10 @@ public enum ErrorCode {
         return text;
     }
 
+    private static final ErrorCode[] ALL = values();
+
     public static ErrorCode of(int code) {
-        for (ErrorCode e : values()) {
+        for (ErrorCode e : ALL) {
             if (e.code == code) {
                 return e;
             }

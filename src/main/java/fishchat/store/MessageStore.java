@@ -29,8 +29,12 @@ public interface MessageStore extends AutoCloseable {
 
     List<Long> members(long groupId);
 
-    /** Deletes inbox entries and dedup keys older than the given time; returns entries deleted. */
-    long purgeOlderThan(long epochMillis);
+    /**
+     * Deletes up to {@code limit} inbox entries (and up to as many dedup keys) older than the
+     * given time; returns the inbox entries deleted. Callers repeat until it returns less than
+     * {@code limit}: one bounded transaction at a time, so sends are never held up for long.
+     */
+    long purgeOlderThan(long epochMillis, int limit);
 
     /** Why the store cannot take writes right now (its last write failed), or empty. */
     default java.util.Optional<String> problem() {

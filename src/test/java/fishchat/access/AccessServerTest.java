@@ -315,6 +315,32 @@ class AccessServerTest {
     }
 
     @Test
+    void overlongMsgIdIsRefusedSoNoEntryCanOutgrowASyncReply() throws IOException {
+        start();
+        ProtoClient alice = server.login(1);
+        assertEquals(ErrorCode.REQUEST_ERR.code(), sendP2P(alice, 1, 2, "k".repeat(60_000), "x".repeat(4000)).getErrCode());
+        assertEquals(0, sendP2P(alice, 1, 2, "k".repeat(128), "fits").getErrCode());
+        ProtoClient bob = server.login(2);
+        assertEquals(List.of("fits"), sync(bob, 0).getMsgsList().stream().map(offsetMsg::getMsg).toList());
+    }
+
+    @Test
+    void failedSyncKeepsTheClientsPosition() throws IOException {
+        start();
+        ProtoClient client = server.connect();
+        client.send(ReqSyncMsg.newBuilder().setCmd(Cmd.SYNC_MSG.code()).setCurrentID(41).build());
+        ResSyncMsg notLoggedIn = client.receive(Cmd.SYNC_MSG.code(), ResSyncMsg.parser());
+        assertEquals(ErrorCode.NOT_LOGGED_IN.code(), notLoggedIn.getErrCode());
+        assertEquals(41, notLoggedIn.getCurrentID(), "FishChatServer2 clients take their next position from it");
+        server.login(client, 3);
+        server.store().close();
+        client.send(ReqSyncMsg.newBuilder().setCmd(Cmd.SYNC_MSG.code()).setCurrentID(17).build());
+        ResSyncMsg storeDown = client.receive(Cmd.SYNC_MSG.code(), ResSyncMsg.parser());
+        assertEquals(ErrorCode.SERVER_ERR.code(), storeDown.getErrCode());
+        assertEquals(17, storeDown.getCurrentID());
+    }
+
+    @Test
     void senderIsTheSessionUidNeverTheRequestField() throws IOException {
         start();
         ProtoClient mallory = server.login(3);

@@ -128,9 +128,24 @@ class SqliteStoreTest {
         try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
             store.append(new NewMessage(1, 2, 0, "", "old", 1_000));
             store.append(new NewMessage(1, 2, 0, "", "new", 5_000));
-            assertEquals(1, store.purgeOlderThan(2_000));
+            assertEquals(1, store.purgeOlderThan(2_000, 100));
             assertEquals(List.of("new"), store.readInbox(2, 0, 10).stream().map(StoredMessage::body).toList());
             assertEquals(3, store.append(new NewMessage(1, 2, 0, "", "later", 6_000)).deliveries().get(0).seq());
+        }
+    }
+
+    @Test
+    void purgeWorksInBoundedChunks() {
+        try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
+            for (int i = 0; i < 5; i++) {
+                store.append(new NewMessage(1, 2, 0, "id" + i, "old", 1_000));
+            }
+            assertEquals(2, store.purgeOlderThan(2_000, 2));
+            assertEquals(2, store.purgeOlderThan(2_000, 2));
+            assertEquals(1, store.purgeOlderThan(2_000, 2));
+            assertEquals(0, store.purgeOlderThan(2_000, 2));
+            assertEquals(AppendResult.Status.STORED, store.append(new NewMessage(1, 2, 0, "id0", "reused", 3_000)).status(),
+                    "purged dedup keys are free again");
         }
     }
 

@@ -29,9 +29,11 @@ import static java.lang.System.Logger.Level.WARNING;
 final class GroupCommitWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
     private static final int MAX_BATCH = 512;
+    /** Writes waiting at most; past it a caller is answered "overloaded" at once, not after its timeout. */
+    private static final int MAX_QUEUED = 20_000;
 
     private final Db db;
-    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
     private volatile boolean running = true;
     /** Set once metrics are wired; null until then. */
@@ -54,14 +56,21 @@ final class GroupCommitWriter implements AutoCloseable {
             throw new StoreUnavailableException("store closed", null);
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        queue.add(new Pending<>(work, result));
+        if (!queue.offer(new Pending<>(work, result))) {
+            throw new StoreUnavailableException("store overloaded: " + MAX_QUEUED + " writes waiting", null);
+        }
         try {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new StoreUnavailableException("store write failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
+            // Withdraw it: the caller is told "not stored", so it must not be stored later.
+            // If the writer has already taken it, cancel() loses and the write commits anyway
+            // (as with any timeout, the client's resend with the same msgID is deduplicated).
+            result.cancel(false);
             throw new StoreUnavailableException("store write not committed within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
+            result.cancel(false);
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for the store", e);
         }
@@ -107,9 +116,9 @@ final class GroupCommitWriter implements AutoCloseable {
             lastFailure = null;
             record(started);
             completions.forEach(Runnable::run);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             rollback();
-            lastFailure = e.getMessage();
+            lastFailure = String.valueOf(e.getMessage());
             if (batch.size() == 1) {
                 LOG.log(WARNING, "store write failed: {0}", e.getMessage());
                 fail(batch, e);
@@ -142,8 +151,11 @@ final class GroupCommitWriter implements AutoCloseable {
         return running ? lastFailure : "closed";
     }
 
-    /** Runs the work now; returns what completes its future later. */
+    /** Runs the work now, unless its caller gave up on it; returns what completes its future later. */
     private <T> Runnable capture(Pending<T> p) throws SQLException {
+        if (p.result().isDone()) {
+            return () -> { }; // cancelled after a timeout: the caller was told it is not stored
+        }
         T value = p.work().apply(db);
         return () -> p.result().complete(value);
     }
@@ -172,6 +184,14 @@ final class GroupCommitWriter implements AutoCloseable {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // Whatever came in after the last batch will never run: fail it now rather than at its timeout.
+        List<Pending<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        fail(left, new StoreUnavailableException("store closed", null));
+        if (thread.isAlive()) {
+            LOG.log(WARNING, "store writer still busy after 10 s; leaving the database open");
+            return;
         }
         try {
             db.close();

@@ -162,13 +162,19 @@ public final class SqliteStore implements MessageStore {
     }
 
     @Override
-    public long purgeOlderThan(long epochMillis) {
+    public long purgeOlderThan(long epochMillis, int limit) {
         return writer.submit(db -> {
-            PreparedStatement inbox = db.prepare("DELETE FROM inbox WHERE sent_at < ?");
+            PreparedStatement inbox = db.prepare("""
+                    DELETE FROM inbox WHERE (uid, seq) IN
+                        (SELECT uid, seq FROM inbox WHERE sent_at < ? LIMIT ?)""");
             inbox.setLong(1, epochMillis);
+            inbox.setInt(2, limit);
             long deleted = inbox.executeUpdate();
-            PreparedStatement dedup = db.prepare("DELETE FROM dedup WHERE created_at < ?");
+            PreparedStatement dedup = db.prepare("""
+                    DELETE FROM dedup WHERE (sender, msg_id) IN
+                        (SELECT sender, msg_id FROM dedup WHERE created_at < ? LIMIT ?)""");
             dedup.setLong(1, epochMillis);
+            dedup.setInt(2, limit);
             dedup.executeUpdate();
             return deleted;
         }, timeout);
