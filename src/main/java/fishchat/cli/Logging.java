@@ -10,6 +10,12 @@ final class Logging {
     private Logging() {
     }
 
+    static void flush() {
+        for (java.util.logging.Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+            handler.flush();
+        }
+    }
+
     static void init() {
         if (System.getProperty("java.util.logging.config.file") != null
                 || System.getProperty("java.util.logging.config.class") != null) {

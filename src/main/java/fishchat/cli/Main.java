@@ -31,7 +31,9 @@ public final class Main implements Runnable {
             System.setProperty("io.netty.noUnsafe", "true");
         }
         Logging.init();
-        System.exit(run(args, System.getenv()));
+        int code = run(args, System.getenv());
+        Logging.flush(); // log lines are written by a background thread: let it finish
+        System.exit(code);
     }
 
     /** Parses and runs a command; returns the exit code (2: bad flags or config). */

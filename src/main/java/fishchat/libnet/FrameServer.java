@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,7 @@ public final class FrameServer implements AutoCloseable {
     private final AtomicInteger liveThreads = new AtomicInteger();
     private final ReentrantLock stopLock = new ReentrantLock();
     private final Condition allThreadsEnded = stopLock.newCondition();
-    private final WriteWatchdog watchdog;
+    private final SessionSweeper sweeper;
     private ServerSocket listener;
     private Thread acceptThread;
     private volatile long lastRefusalLog;
@@ -50,8 +49,8 @@ public final class FrameServer implements AutoCloseable {
     public FrameServer(ServerOptions options, FrameHandler handler) {
         this.options = options;
         this.handler = handler;
-        this.watchdog = options.writeTimeout().isZero() ? null
-                : new WriteWatchdog(registry, options.writeTimeout(), options.name());
+        this.sweeper = SessionSweeper.needed(options.idleTimeout(), options.writeTimeout())
+                ? new SessionSweeper(registry, options.idleTimeout(), options.writeTimeout(), options.name()) : null;
     }
 
     /** Binds and starts accepting. Returns once the port is bound. */
@@ -66,8 +65,8 @@ public final class FrameServer implements AutoCloseable {
         }
         listener = socket;
         acceptThread = Thread.ofPlatform().name(options.name() + "-accept").daemon(true).start(this::acceptLoop);
-        if (watchdog != null) {
-            watchdog.start();
+        if (sweeper != null) {
+            sweeper.start();
         }
         LOG.log(INFO, "{0} listening on {1}:{2}", options.name(), address().getHostString(),
                 String.valueOf(address().getPort()));
@@ -121,9 +120,6 @@ public final class FrameServer implements AutoCloseable {
         Session session;
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            if (!options.idleTimeout().isZero()) {
-                socket.setSoTimeout((int) options.idleTimeout().toMillis());
-            }
             session = new Session(nextSessionId.incrementAndGet(), socket, options.readBufferSize(),
                     options.maxFrameBody(), options.pushQueueCapacity(), stats);
         } catch (IOException e) {
@@ -180,8 +176,6 @@ public final class FrameServer implements AutoCloseable {
         } catch (FrameTooLargeException e) {
             reason = e.getMessage();
             sendOversizeReply(session);
-        } catch (SocketTimeoutException e) {
-            reason = "idle for " + options.idleTimeout().toSeconds() + " s";
         } catch (EOFException e) {
             reason = "truncated frame: " + e.getMessage();
         } catch (IOException e) {
@@ -259,8 +253,8 @@ public final class FrameServer implements AutoCloseable {
             }
             awaitThreads(System.nanoTime() + grace.toNanos());
         }
-        if (watchdog != null) {
-            watchdog.stop();
+        if (sweeper != null) {
+            sweeper.stop();
         }
         registry.closeAll("server stopping");
         awaitThreads(Long.MAX_VALUE);

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * by the session thread itself; pushes from other threads go through a small bounded queue
  * drained by a short-lived virtual thread, so a pusher never waits on a slow client. A client
  * that does not read is cut: a full push queue closes the session, and so does a write that
- * stays blocked past the write timeout (see {@link WriteWatchdog}).
+ * stays blocked past the write timeout (see {@link SessionSweeper}).
  *
  * <p>Fields are few and mostly lazy: an idle session should cost little more than its socket.
  */
@@ -40,6 +40,8 @@ public final class Session {
     private final AtomicReference<String> closeReason = new AtomicReference<>();
     /** System.nanoTime() when the current write began, 0 when none is under way. */
     private volatile long writeStartedNanos;
+    /** System.nanoTime() of the last frame read (or of the open): for the idle timeout. */
+    private volatile long lastReadNanos = System.nanoTime();
     private volatile String label;
     private volatile Map<String, Object> attributes;
     private volatile List<Consumer<Session>> closeCallbacks;
@@ -70,6 +72,7 @@ public final class Session {
     byte[] readFrame() throws IOException {
         byte[] body = reader.read();
         if (body != null) {
+            lastReadNanos = System.nanoTime();
             stats.framesIn.increment();
             stats.bytesIn.add(Frames.HEADER_BYTES + body.length);
         }
@@ -188,6 +191,11 @@ public final class Session {
             this.key = key;
             this.frame = frame;
         }
+    }
+
+    /** Nanoseconds since the last frame came in. */
+    long silentNanos(long now) {
+        return now - lastReadNanos;
     }
 
     /** Nanoseconds the current write has been blocked, or 0. */
