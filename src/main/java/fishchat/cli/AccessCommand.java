@@ -13,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,13 +27,8 @@ final class AccessCommand implements Callable<Integer> {
             description = "Address for clients (default: ${DEFAULT-VALUE}).")
     InetSocketAddress listen;
 
-    @Option(names = "--advertise", paramLabel = "HOST:PORT",
-            description = "Address the gateway hands to clients (default: the --listen address).")
-    String advertise;
-
-    @Option(names = "--data", defaultValue = "./data", paramLabel = "DIR",
-            description = "Data directory: message store and token secret (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    NodeFlags node;
 
     @Mixin
     EtcdFlags etcd;
@@ -57,9 +51,8 @@ final class AccessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (advertise != null) {
-            HostPort.parse(advertise);
-        } else if (etcd.enabled() && listen.getAddress().isAnyLocalAddress()) {
+        node.check();
+        if (node.advertise == null && etcd.enabled() && listen.getAddress().isAnyLocalAddress()) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "listening on a wildcard address: give --advertise HOST:PORT, the address clients should dial");
         }
@@ -67,9 +60,9 @@ final class AccessCommand implements Callable<Integer> {
             AccessNodes.checkId(nodeId);
         }
         EtcdRegistry registry = etcd.enabled() ? etcd.open() : null;
-        var tokens = auth.verifier(data);
+        var tokens = auth.verifier(node.data);
         Metrics metrics = new Metrics();
-        SqliteStore store = SqliteStore.open(data, Standalone.STORE_TIMEOUT);
+        SqliteStore store = SqliteStore.open(node.data, Standalone.STORE_TIMEOUT);
         store.instrument(metrics);
         AccessServer access;
         AdminServer admin;
@@ -86,7 +79,7 @@ final class AccessCommand implements Callable<Integer> {
             throw e;
         }
         NodeRegistration registration = registry == null ? null
-                : new NodeRegistration(registry, AccessNodes.describe(access, advertise, nodeId),
+                : new NodeRegistration(registry, AccessNodes.describe(access, node.advertise, nodeId),
                         () -> access.frameServer().sessions().size());
         if (registration != null) {
             registration.instrument(metrics);

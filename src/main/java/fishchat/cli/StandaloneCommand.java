@@ -8,7 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -26,13 +25,8 @@ final class StandaloneCommand implements Callable<Integer> {
             description = "Access server address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress accessListen;
 
-    @Option(names = "--advertise", paramLabel = "HOST:PORT",
-            description = "Access address the gateway hands out (default: the bound access address).")
-    String advertise;
-
-    @Option(names = "--data", defaultValue = "./data", paramLabel = "DIR",
-            description = "Data directory: message store and token secret (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    NodeFlags node;
 
     @Mixin
     AuthFlags auth;
@@ -48,18 +42,16 @@ final class StandaloneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (advertise != null) {
-            HostPort.parse(advertise);
-        }
+        node.check();
         Metrics metrics = new Metrics();
         Standalone standalone = Standalone.start(
                 server.options(gatewayListen, "gateway", chat.idleTimeout),
                 server.options(accessListen, "access", chat.idleTimeout),
-                chat.options(), data, auth.verifier(data), advertise, metrics);
+                chat.options(), node.data, auth.verifier(node.data), node.advertise, metrics);
         AdminServer admin = server.startAdmin(metrics, List.of(() -> standalone.store().problem()));
         System.out.printf("fishchat standalone: gateway %s, access %s, data %s%n",
                 HostPort.format(standalone.gatewayAddress()), HostPort.format(standalone.accessAddress()),
-                data.toAbsolutePath().normalize());
+                node.data.toAbsolutePath().normalize());
         System.out.flush();
         Shutdown.await(shutdown.grace, () -> {
             if (admin != null) {
