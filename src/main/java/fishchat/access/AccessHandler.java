@@ -118,6 +118,13 @@ final class AccessHandler implements FrameHandler {
             sendStatus(session, Cmd.LOGIN, verdict);
             return;
         }
+        // Pushes wait until ResLogin is out: the client learns its newest seq first, and a
+        // notify racing with the login (for a message stored just before or during it)
+        // arrives after the reply, as clients expect, never before it.
+        session.holdingPushes(() -> completeLogin(session, uid));
+    }
+
+    private void completeLogin(Session session, long uid) throws IOException {
         long previous = uidOf(session);
         if (previous != uid) {
             if (previous != 0) {
@@ -141,7 +148,6 @@ final class AccessHandler implements FrameHandler {
         }
         LOG.log(INFO, "{0}: logged in, newest seq {1}", session, String.valueOf(latest));
         metrics.logins.inc("ok");
-        // No notify here: FishChatServer2's clients sync right after login; currentID tells the rest.
         session.send(ResLogin.newBuilder()
                 .setCmd(Cmd.LOGIN.code())
                 .setErrCode(ErrorCode.OK.code())

@@ -101,6 +101,26 @@ public final class Session {
         }
     }
 
+    /** An action that may write to the session. */
+    @FunctionalInterface
+    public interface Writes {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code writes} while no push can be written: pushes queued meanwhile follow
+     * whatever {@code writes} sent. E.g. a login reply must reach the client before the
+     * first notify for the newly logged-in user.
+     */
+    public void holdingPushes(Writes writes) throws IOException {
+        writeLock.lock(); // reentrant: send() inside takes it again
+        try {
+            writes.run();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /**
      * Queues a frame body for this client without blocking the caller. Returns false, and
      * closes the session, when the queue is full: the client is not reading.
