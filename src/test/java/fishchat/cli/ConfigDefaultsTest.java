@@ -51,8 +51,11 @@ class ConfigDefaultsTest {
         assertEquals(Duration.ofSeconds(8), fromEnv.idleTimeout);
 
         GatewayCommand fromFlag = parseGateway(Map.of("FISHCHAT_LISTEN", "127.0.0.1:2222"),
-                "gateway", "--config", file.toString(), "--listen", "127.0.0.1:3333");
+                "gateway", "--config", file.toString(), "--listen", "127.0.0.1:3333", "--max-connections", "5");
         assertEquals(3333, fromFlag.listen.getPort(), "flag beats env");
+        assertEquals(5, fromFlag.server.maxConnections, "a flag of a mixin");
+        assertEquals(77, fromFlag.server.backlog, "its neighbours in the mixin still come from the file");
+        assertEquals(Duration.ofSeconds(10), fromFlag.server.writeTimeout, "or from their defaults");
     }
 
     private static int run(Map<String, String> env, ByteArrayOutputStream err, String... args) {
