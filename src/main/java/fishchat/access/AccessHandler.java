@@ -16,6 +16,7 @@ import fishchat.protocol.external.ReqLogin;
 import fishchat.protocol.external.ReqSendGroupMsg;
 import fishchat.protocol.external.ReqSendP2PMsg;
 import fishchat.protocol.external.ReqSyncMsg;
+import fishchat.protocol.external.ResKick;
 import fishchat.protocol.external.ResLogin;
 import fishchat.protocol.external.ResSendP2PMsg;
 import fishchat.protocol.external.ResSyncMsg;
@@ -37,18 +38,21 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class AccessHandler implements FrameHandler {
     private static final System.Logger LOG = System.getLogger(AccessHandler.class.getName());
-    private static final String UID = "uid";
+    private static final String STATE = "chat";
 
     private final Messaging messaging;
     private final TokenVerifier tokens;
     private final OnlineUsers online;
     private final AccessMetrics metrics;
+    private final AccessOptions options;
 
-    AccessHandler(Messaging messaging, TokenVerifier tokens, OnlineUsers online, AccessMetrics metrics) {
+    AccessHandler(Messaging messaging, TokenVerifier tokens, OnlineUsers online, AccessMetrics metrics,
+                  AccessOptions options) {
         this.messaging = messaging;
         this.tokens = tokens;
         this.online = online;
         this.metrics = metrics;
+        this.options = options;
     }
 
     private void sendStatus(Session session, Cmd cmd, ErrorCode code) throws IOException {
@@ -61,7 +65,7 @@ final class AccessHandler implements FrameHandler {
         Cmd cmd;
         try {
             cmd = Cmd.of(Envelope.cmdOf(body));
-            if (cmd == null || cmd == Cmd.REQ_ACCESS_SERVER || cmd == Cmd.NOTIFY || cmd == Cmd.ERROR) {
+            if (cmd == null || cmd == Cmd.REQ_ACCESS_SERVER || cmd == Cmd.NOTIFY || cmd == Cmd.KICK || cmd == Cmd.ERROR) {
                 session.sendFrame(ErrorFrames.UNKNOWN_CMD);
                 return;
             }
@@ -95,8 +99,18 @@ final class AccessHandler implements FrameHandler {
 
     private void dispatch(Session session, long uid, Cmd cmd, byte[] body) throws IOException {
         switch (cmd) {
-            case SEND_P2P_MSG -> sendP2P(session, uid, ReqSendP2PMsg.parseFrom(body));
-            case SEND_GROUP_MSG -> sendGroup(session, uid, ReqSendGroupMsg.parseFrom(body));
+            case SEND_P2P_MSG -> {
+                ReqSendP2PMsg req = ReqSendP2PMsg.parseFrom(body);
+                if (withinRate(session, cmd, req.getMsg())) {
+                    sendP2P(session, uid, req);
+                }
+            }
+            case SEND_GROUP_MSG -> {
+                ReqSendGroupMsg req = ReqSendGroupMsg.parseFrom(body);
+                if (withinRate(session, cmd, req.getMsg())) {
+                    sendGroup(session, uid, req);
+                }
+            }
             case SYNC_MSG -> sync(session, uid, ReqSyncMsg.parseFrom(body));
             case ACCEPT_P2P_MSG_ACK -> sendStatus(session, cmd, ErrorCode.OK);
             case JOIN_GROUP -> joinGroup(session, uid, ReqJoinGroup.parseFrom(body));
@@ -130,10 +144,12 @@ final class AccessHandler implements FrameHandler {
             if (previous != 0) {
                 online.remove(previous, session);
             }
-            session.setAttribute(UID, uid);
+            session.setAttribute(STATE, new SessionState(uid, options, System.nanoTime()));
             session.setLabel("uid=" + uid);
             // Online before reading the newest seq: a message stored in between is notified.
-            online.add(uid, session);
+            for (Session replaced : online.add(uid, session, options.maxSessionsPerUser())) {
+                kick(replaced);
+            }
         }
         long latest;
         try {
@@ -141,7 +157,7 @@ final class AccessHandler implements FrameHandler {
         } catch (StoreUnavailableException e) {
             LOG.log(WARNING, "{0}: login: {1}", session, e.getMessage());
             online.remove(uid, session);
-            session.setAttribute(UID, null);
+            session.setAttribute(STATE, null);
             session.setLabel(null);
             sendStatus(session, Cmd.LOGIN, ErrorCode.SERVER_ERR);
             return;
@@ -254,7 +270,42 @@ final class AccessHandler implements FrameHandler {
     }
 
     private static long uidOf(Session session) {
-        Long uid = session.attribute(UID);
-        return uid == null ? 0 : uid;
+        SessionState state = session.attribute(STATE);
+        return state == null ? 0 : state.uid;
+    }
+
+    /** Tells a session that a newer login of its user replaced it, then closes it. */
+    private void kick(Session replaced) {
+        LOG.log(INFO, "{0}: replaced by a newer login (over {1} sessions per user)", replaced,
+                String.valueOf(options.maxSessionsPerUser()));
+        metrics.reply(ErrorCode.SESSION_REPLACED);
+        replaced.setAttribute(STATE, null); // no longer online: its close must not remove anyone
+        replaced.pushThenClose(ResKick.newBuilder()
+                .setCmd(Cmd.KICK.code())
+                .setErrCode(ErrorCode.SESSION_REPLACED.code())
+                .setErrStr(ErrorCode.SESSION_REPLACED.text())
+                .setReason("logged in on more than " + options.maxSessionsPerUser() + " devices")
+                .build().toByteArray(), "replaced by a newer login of the same user");
+    }
+
+    /**
+     * Whether this send may go ahead under the session's rate limits; when not, answers
+     * 90005 (nothing is stored), and cuts a session that stays over the limit.
+     */
+    private boolean withinRate(Session session, Cmd cmd, String text) throws IOException {
+        SessionState state = session.attribute(STATE);
+        if (state == null) { // replaced by a newer login a moment ago
+            sendStatus(session, cmd, ErrorCode.NOT_LOGGED_IN);
+            return false;
+        }
+        SessionState.Allowance allowance = state.allow(text.length(), System.nanoTime());
+        if (allowance == SessionState.Allowance.OK) {
+            return true;
+        }
+        sendStatus(session, cmd, ErrorCode.RATE_LIMITED);
+        if (allowance == SessionState.Allowance.CUT) {
+            session.close("over the send rate limit for " + options.overLimitGrace().toSeconds() + " s");
+        }
+        return false;
     }
 }

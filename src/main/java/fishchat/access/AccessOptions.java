@@ -5,15 +5,39 @@ import java.time.Duration;
 /**
  * Chat settings of an access server.
  *
- * @param maxMessageBytes largest message text (UTF-8 bytes); larger sends get 90004
- * @param retention       how long messages are kept; older ones are purged hourly
+ * @param maxMessageBytes    largest message text (UTF-8 bytes); larger sends get 90004
+ * @param retention          how long messages are kept; older ones are purged hourly
+ * @param maxSessionsPerUser devices logged in as one uid at once; a login over it replaces the oldest
+ * @param messagesPerSecond  sends a session may make per second (bursts of twice that); 0: no limit
+ * @param bytesPerSecond     message bytes a session may send per second (bursts of twice that); 0: no limit
+ * @param overLimitGrace     a session refused for its rate this long without a pause is disconnected
  */
-public record AccessOptions(int maxMessageBytes, Duration retention) {
+public record AccessOptions(int maxMessageBytes, Duration retention, int maxSessionsPerUser,
+                            int messagesPerSecond, int bytesPerSecond, Duration overLimitGrace) {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4096;
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
+    public static final int DEFAULT_MAX_SESSIONS_PER_USER = 5;
+    public static final int DEFAULT_MESSAGES_PER_SECOND = 100;
+    public static final int DEFAULT_BYTES_PER_SECOND = 1 << 20;
+    public static final Duration DEFAULT_OVER_LIMIT_GRACE = Duration.ofSeconds(10);
+
+    public AccessOptions {
+        if (maxSessionsPerUser < 1 || messagesPerSecond < 0 || bytesPerSecond < 0 || overLimitGrace.isNegative()) {
+            throw new IllegalArgumentException("max sessions per user must be >= 1 and rates >= 0");
+        }
+    }
 
     public static AccessOptions defaults() {
-        return new AccessOptions(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RETENTION);
+        return new AccessOptions(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RETENTION, DEFAULT_MAX_SESSIONS_PER_USER,
+                DEFAULT_MESSAGES_PER_SECOND, DEFAULT_BYTES_PER_SECOND, DEFAULT_OVER_LIMIT_GRACE);
+    }
+
+    public AccessOptions withMaxSessionsPerUser(int value) {
+        return new AccessOptions(maxMessageBytes, retention, value, messagesPerSecond, bytesPerSecond, overLimitGrace);
+    }
+
+    public AccessOptions withRates(int messages, int bytes, Duration grace) {
+        return new AccessOptions(maxMessageBytes, retention, maxSessionsPerUser, messages, bytes, grace);
     }
 }

@@ -34,7 +34,8 @@ public final class AccessServer implements AutoCloseable {
         this.online = new OnlineUsers(counters.notifies);
         this.server = new FrameServer(options
                 .withRejectFrame(ErrorFrames.OVER_CAPACITY)
-                .withOversizeFrame(ErrorFrames.OVERSIZE), new AccessHandler(messaging, tokens, online, counters));
+                .withBusyFrame(ErrorFrames.BUSY)
+                .withOversizeFrame(ErrorFrames.OVERSIZE), new AccessHandler(messaging, tokens, online, counters, chat));
         metrics.gauge("fishchat_users_online", "Distinct users logged in on this node", online::users);
         this.retention = new RetentionTask(store, chat.retention(), clock);
     }

@@ -26,16 +26,24 @@ public final class OnlineUsers {
         this.pushes = pushes;
     }
 
-    public void add(long uid, Session session) {
+    /**
+     * Adds a session of {@code uid}; when that makes more than {@code maxSessions}, the
+     * oldest ones are taken out and returned, for the caller to tell and close.
+     */
+    public List<Session> add(long uid, Session session, int maxSessions) {
+        List<Session> evicted = new ArrayList<>();
         byUid.compute(uid, (k, sessions) -> {
-            if (sessions == null) {
-                return List.of(session);
+            List<Session> more = new ArrayList<>(sessions == null ? 1 : sessions.size() + 1);
+            if (sessions != null) {
+                more.addAll(sessions);
             }
-            List<Session> more = new ArrayList<>(sessions.size() + 1);
-            more.addAll(sessions);
             more.add(session);
+            while (more.size() > maxSessions) {
+                evicted.add(more.remove(0)); // oldest login first
+            }
             return List.copyOf(more);
         });
+        return evicted;
     }
 
     public void remove(long uid, Session session) {

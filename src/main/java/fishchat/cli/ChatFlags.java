@@ -19,7 +19,26 @@ final class ChatFlags {
             description = "How long messages are kept (default: ${DEFAULT-VALUE}).")
     Duration retention;
 
+    @Option(names = "--max-sessions-per-user", defaultValue = "5", paramLabel = "N",
+            description = "Devices logged in as one uid at once; a login over it closes the oldest session "
+                    + "with a kick frame (cmd 20011) (default: ${DEFAULT-VALUE}).")
+    int maxSessionsPerUser;
+
+    @Option(names = "--max-msg-rate", defaultValue = "100", paramLabel = "MSG/S",
+            description = "Sends per second per session (bursts of twice that); more get 90005 and are not stored; "
+                    + "0: no limit (default: ${DEFAULT-VALUE}).")
+    int messagesPerSecond;
+
+    @Option(names = "--max-byte-rate", defaultValue = "1048576", paramLabel = "BYTES/S",
+            description = "Message bytes per second per session (bursts of twice that); 0: no limit (default: ${DEFAULT-VALUE}).")
+    int bytesPerSecond;
+
+    @Option(names = "--over-limit-grace", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "A session refused for its rate this long without a pause is disconnected (default: ${DEFAULT-VALUE}).")
+    Duration overLimitGrace;
+
     AccessOptions options() {
-        return new AccessOptions(maxMessage, retention);
+        return new AccessOptions(maxMessage, retention, maxSessionsPerUser, messagesPerSecond, bytesPerSecond,
+                overLimitGrace);
     }
 }

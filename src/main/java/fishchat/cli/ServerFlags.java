@@ -21,6 +21,15 @@ final class ServerFlags {
             description = "Connections served at once; one more is answered Error 90001 and closed (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @Option(names = "--max-connections-per-ip", defaultValue = "5000", paramLabel = "N",
+            description = "Connections at once from one source address; one more is answered Error 90005 and closed; "
+                    + "0: no cap. Raise it for clients behind a large NAT (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--handshake-timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Close a connection that has not sent one complete frame this long after connecting (default: ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
     @Option(names = "--write-timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "A client whose socket write stays blocked this long is disconnected (default: ${DEFAULT-VALUE}).")
     Duration writeTimeout;
@@ -42,6 +51,8 @@ final class ServerFlags {
         return ServerOptions.defaults(bind, name)
                 .withBacklog(backlog)
                 .withMaxConnections(maxConnections)
+                .withMaxConnectionsPerIp(maxConnectionsPerIp)
+                .withHandshakeTimeout(handshakeTimeout)
                 .withWriteTimeout(writeTimeout)
                 .withReadBufferSize(readBuffer)
                 .withIdleTimeout(idleTimeout);

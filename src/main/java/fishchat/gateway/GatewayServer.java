@@ -16,6 +16,7 @@ public final class GatewayServer implements AutoCloseable {
         this.directory = directory;
         this.server = new FrameServer(options
                 .withRejectFrame(ErrorFrames.OVER_CAPACITY)
+                .withBusyFrame(ErrorFrames.BUSY)
                 .withOversizeFrame(ErrorFrames.OVERSIZE), new GatewayHandler(directory));
     }
 

@@ -2,6 +2,7 @@ package fishchat.libnet;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -36,6 +37,7 @@ public final class FrameServer implements AutoCloseable {
     private final FrameHandler handler;
     private final SessionRegistry registry = new SessionRegistry();
     private final ServerStats stats = new ServerStats();
+    private final AddressCounts perAddress;
     private final AtomicLong nextSessionId = new AtomicLong();
     private final AtomicInteger liveThreads = new AtomicInteger();
     private final ReentrantLock stopLock = new ReentrantLock();
@@ -48,9 +50,10 @@ public final class FrameServer implements AutoCloseable {
 
     public FrameServer(ServerOptions options, FrameHandler handler) {
         this.options = options;
+        this.perAddress = new AddressCounts(options.maxConnectionsPerIp());
         this.handler = handler;
-        this.sweeper = SessionSweeper.needed(options.idleTimeout(), options.writeTimeout())
-                ? new SessionSweeper(registry, options.idleTimeout(), options.writeTimeout(), options.name()) : null;
+        this.sweeper = SessionSweeper.needed(options) ? new SessionSweeper(registry, options.handshakeTimeout(),
+                options.idleTimeout(), options.writeTimeout(), options.name()) : null;
     }
 
     /** Binds and starts accepting. Returns once the port is bound. */
@@ -114,7 +117,12 @@ public final class FrameServer implements AutoCloseable {
 
     private void admit(Socket socket) {
         if (registry.size() >= options.maxConnections()) {
-            refuse(socket);
+            refuse(socket, options.rejectFrame(), "connections open (cap)");
+            return;
+        }
+        InetAddress source = socket.getInetAddress();
+        if (!perAddress.tryAcquire(source)) {
+            refuse(socket, options.busyFrame(), "connections from " + source.getHostAddress() + " (cap per address)");
             return;
         }
         Session session;
@@ -124,6 +132,7 @@ public final class FrameServer implements AutoCloseable {
                     options.maxFrameBody(), options.pushQueueCapacity(), stats);
         } catch (IOException e) {
             LOG.log(DEBUG, "{0}: dropping a connection that failed at setup: {1}", options.name(), e.getMessage());
+            perAddress.release(source);
             closeQuietly(socket);
             return;
         }
@@ -131,16 +140,17 @@ public final class FrameServer implements AutoCloseable {
         stats.sessionsOpened.increment();
         liveThreads.incrementAndGet();
         try {
-            Thread.ofVirtual().name(options.name() + "-session-" + session.id()).start(() -> sessionLoop(session));
+            Thread.ofVirtual().name(options.name() + "-session-" + session.id()).start(() -> sessionLoop(session, source));
         } catch (RuntimeException | OutOfMemoryError e) {
             registry.remove(session);
+            perAddress.release(source);
             session.close("could not start a session thread");
             threadEnded();
             LOG.log(ERROR, options.name() + ": could not start a session thread", e);
         }
     }
 
-    private void refuse(Socket socket) {
+    private void refuse(Socket socket, byte[] answer, String why) {
         stats.connectionsRefused.increment();
         long refused = stats.connectionsRefused.sum();
         long now = System.nanoTime();
@@ -148,13 +158,12 @@ public final class FrameServer implements AutoCloseable {
         if (now - last > TimeUnit.SECONDS.toNanos(1) || refused == 1) {
             // At most one line a second: a connection flood must not become a log flood.
             lastRefusalLog = now;
-            LOG.log(WARNING, "{0}: refusing {1}: {2} connections open (cap); {3} refused so far",
-                    options.name(), socket.getRemoteSocketAddress(), String.valueOf(registry.size()),
-                    String.valueOf(refused));
+            LOG.log(WARNING, "{0}: refusing {1}: too many {2}; {3} refused so far",
+                    options.name(), socket.getRemoteSocketAddress(), why, String.valueOf(refused));
         }
         try {
-            if (options.rejectFrame() != null) {
-                socket.getOutputStream().write(options.rejectFrame());
+            if (answer != null) {
+                socket.getOutputStream().write(answer);
             }
         } catch (IOException e) {
             LOG.log(DEBUG, "{0}: refusal not delivered: {1}", options.name(), e.getMessage());
@@ -163,7 +172,7 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
-    private void sessionLoop(Session session) {
+    private void sessionLoop(Session session, InetAddress source) {
         String reason = "peer closed";
         long opened = System.nanoTime();
         LOG.log(INFO, "{0} opened from {1}", session, session.remoteAddress());
@@ -186,6 +195,7 @@ public final class FrameServer implements AutoCloseable {
             LOG.log(ERROR, session + ": handler failed; closing the session", e);
         } finally {
             session.close(reason);
+            perAddress.release(source); // before leaving the registry: its count never lags behind
             registry.remove(session);
             try {
                 handler.onClose(session);

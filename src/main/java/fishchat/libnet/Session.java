@@ -42,6 +42,8 @@ public final class Session {
     private volatile long writeStartedNanos;
     /** System.nanoTime() of the last frame read (or of the open): for the idle timeout. */
     private volatile long lastReadNanos = System.nanoTime();
+    /** False until the first complete frame: for the handshake timeout. */
+    private volatile boolean greeted;
     private volatile String label;
     private volatile Map<String, Object> attributes;
     private volatile List<Consumer<Session>> closeCallbacks;
@@ -73,6 +75,9 @@ public final class Session {
         byte[] body = reader.read();
         if (body != null) {
             lastReadNanos = System.nanoTime();
+            if (!greeted) {
+                greeted = true;
+            }
             stats.framesIn.increment();
             stats.bytesIn.add(Frames.HEADER_BYTES + body.length);
         }
@@ -135,7 +140,20 @@ public final class Session {
      * the newest matters ("you have messages up to seq N"), so a burst costs one frame.
      */
     public boolean push(byte[] body, Object coalesceKey) {
-        byte[] frame = Frames.encode(body);
+        return enqueue(new Outbound(coalesceKey, Frames.encode(body), null));
+    }
+
+    /**
+     * Queues a last frame (e.g. "you were replaced"), after which the session is closed with
+     * {@code reason}; the caller does not wait for it.
+     */
+    public boolean pushThenClose(byte[] body, String reason) {
+        return enqueue(new Outbound(null, Frames.encode(body), reason));
+    }
+
+    private boolean enqueue(Outbound outbound) {
+        byte[] frame = outbound.frame;
+        Object coalesceKey = outbound.key;
         boolean startDrainer = false;
         boolean overflow = false;
         synchronized (this) { // never held across I/O: only queue bookkeeping
@@ -150,7 +168,7 @@ public final class Session {
                     pushQueue.clear();
                     overflow = true;
                 } else {
-                    pushQueue.add(new Outbound(coalesceKey, frame));
+                    pushQueue.add(outbound);
                     startDrainer = !draining;
                     draining = true;
                 }
@@ -181,17 +199,19 @@ public final class Session {
 
     private void drainPushes() {
         while (true) {
-            byte[] frame;
+            Outbound next;
             synchronized (this) {
-                Outbound next = pushQueue.poll();
+                next = pushQueue.poll();
                 if (next == null || isClosed()) {
                     draining = false;
                     return;
                 }
-                frame = next.frame;
             }
             try {
-                sendFrame(frame);
+                sendFrame(next.frame);
+                if (next.closeAfter != null) {
+                    close(next.closeAfter);
+                }
             } catch (IOException e) {
                 synchronized (this) {
                     pushQueue.clear();
@@ -205,12 +225,19 @@ public final class Session {
     /** A queued push; its frame may be replaced by a newer one with the same key. */
     private static final class Outbound {
         final Object key;
+        final String closeAfter;
         byte[] frame;
 
-        Outbound(Object key, byte[] frame) {
+        Outbound(Object key, byte[] frame, String closeAfter) {
             this.key = key;
             this.frame = frame;
+            this.closeAfter = closeAfter;
         }
+    }
+
+    /** Nanoseconds since it opened, while it has not sent one complete frame; else 0. */
+    long ungreetedNanos(long now) {
+        return greeted ? 0 : now - lastReadNanos;
     }
 
     /** Nanoseconds since the last frame came in. */

@@ -13,6 +13,7 @@ public enum Cmd {
     LOGOUT(20008),
     JOIN_GROUP(20009),
     LEAVE_GROUP(20010),
+    KICK(20011),
     ERROR(90001);
 
     private final int code;
@@ -25,12 +26,12 @@ public enum Cmd {
         return code;
     }
 
-    private static final Cmd[] ACCESS = new Cmd[11]; // 20000..20010, looked up on every frame
+    private static final Cmd[] ACCESS = new Cmd[12]; // 20000..20011, looked up on every frame
     private static final Cmd[] ALL = values();
 
     static {
         for (Cmd cmd : ALL) {
-            if (cmd.code >= 20000 && cmd.code <= 20010) {
+            if (cmd.code >= 20000 && cmd.code < 20000 + ACCESS.length) {
                 ACCESS[cmd.code - 20000] = cmd;
             }
         }
@@ -38,7 +39,7 @@ public enum Cmd {
 
     /** The command with this number, or null for an unknown one. */
     public static Cmd of(int code) {
-        if (code >= 20000 && code <= 20010) {
+        if (code >= 20000 && code < 20000 + ACCESS.length) {
             return ACCESS[code - 20000];
         }
         for (Cmd cmd : ALL) {

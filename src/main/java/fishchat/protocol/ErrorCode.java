@@ -12,7 +12,8 @@ public enum ErrorCode {
     BAD_TOKEN(93002, "calc token failed"),
     NOT_LOGGED_IN(93003, "not logged in"),
     TOKEN_EXPIRED(93004, "token expired"),
-    UID_MISMATCH(93005, "uid does not match the session");
+    UID_MISMATCH(93005, "uid does not match the session"),
+    SESSION_REPLACED(93006, "logged in on too many devices: this session was replaced");
 
     private final int code;
     private final String text;

@@ -14,6 +14,8 @@ public final class ErrorFrames {
     public static final byte[] UNKNOWN_CMD = frame(ErrorCode.REQUEST_ERR);
     /** Over the connection cap. */
     public static final byte[] OVER_CAPACITY = frame(ErrorCode.SERVER_ERR);
+    /** Over the cap of connections from one address. */
+    public static final byte[] BUSY = frame(ErrorCode.RATE_LIMITED);
     /** A frame over the configured size, sent just before the connection is closed. */
     public static final byte[] OVERSIZE = frame(ErrorCode.MESSAGE_TOO_LARGE);
 

@@ -17,6 +17,7 @@ import fishchat.protocol.external.ReqPing;
 import fishchat.protocol.external.ReqSendGroupMsg;
 import fishchat.protocol.external.ReqSendP2PMsg;
 import fishchat.protocol.external.ReqSyncMsg;
+import fishchat.protocol.external.ResKick;
 import fishchat.protocol.external.ResLogin;
 import fishchat.protocol.external.ResLogout;
 import fishchat.protocol.external.ResNotify;
@@ -354,6 +355,58 @@ class AccessServerTest {
         ResSyncMsg page = sync(bob, 0);
         assertEquals(1, page.getMsgsCount());
         assertEquals(3, page.getMsgs(0).getSourceUID());
+    }
+
+    @Test
+    void sendsOverTheRateLimitAreRefusedUnstoredAndAPersistentSenderIsCut() throws Exception {
+        server = ChatServer.start(data, ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "access"),
+                AccessOptions.defaults().withRates(5, 1 << 20, Duration.ofMillis(500)), null);
+        ProtoClient spammer = server.login(1);
+        int accepted = 0;
+        int limited = 0;
+        for (int i = 0; i < 20; i++) {
+            int code = sendP2P(spammer, 1, 2, "", "spam " + i).getErrCode();
+            if (code == 0) {
+                accepted++;
+            } else {
+                assertEquals(ErrorCode.RATE_LIMITED.code(), code);
+                limited++;
+            }
+        }
+        assertTrue(accepted >= 10 && accepted < 20, "a burst of twice the rate, then 90005: " + accepted);
+        assertTrue(limited > 0);
+        ProtoClient bob = server.login(2);
+        assertEquals(accepted, sync(bob, 0).getMsgsCount(), "refused sends are not stored");
+        // Keep hammering: refused for longer than the grace, the session is cut.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean cut = false;
+        while (!cut && System.nanoTime() < deadline) {
+            try {
+                spammer.send(ReqSendP2PMsg.newBuilder().setCmd(Cmd.SEND_P2P_MSG.code()).setTargetUID(2).setMsg("x").build());
+                cut = spammer.frames().receive() == null;
+            } catch (IOException closed) {
+                cut = true;
+            }
+        }
+        assertTrue(cut, "cut after staying over the limit");
+    }
+
+    @Test
+    void aLoginOverTheDeviceLimitReplacesTheOldestSession() throws IOException {
+        server = ChatServer.start(data, ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "access"),
+                AccessOptions.defaults().withMaxSessionsPerUser(2), null);
+        ProtoClient first = server.login(7);
+        ProtoClient second = server.login(7);
+        ProtoClient third = server.login(7);
+        ResKick kick = first.receive(Cmd.KICK.code(), ResKick.parser());
+        assertEquals(ErrorCode.SESSION_REPLACED.code(), kick.getErrCode());
+        assertTrue(kick.getReason().contains("2 devices"), kick.getReason());
+        assertNull(first.frames().receive(), "then closed");
+        assertEquals(2, server.access().online().sessions(7).size());
+        ProtoClient alice = server.login(1);
+        sendP2P(alice, 1, 7, "", "to the two left");
+        assertEquals(1, second.receive(Cmd.NOTIFY.code(), ResNotify.parser()).getCurrentID());
+        assertEquals(1, third.receive(Cmd.NOTIFY.code(), ResNotify.parser()).getCurrentID());
     }
 
     @Test

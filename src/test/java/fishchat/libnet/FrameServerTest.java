@@ -167,6 +167,54 @@ class FrameServerTest {
     }
 
     @Test
+    void connectionsThatNeverCompleteAFrameAreClosed() throws IOException {
+        FrameServer server = echoServer(options().withHandshakeTimeout(Duration.ofMillis(300)));
+        FrameClient silent = connect(server);
+        FrameClient half = connect(server);
+        half.sendRaw(new byte[] {0, 9, 1}); // a header and one byte of nine, then nothing
+        FrameClient polite = connect(server);
+        polite.send(bytes(1));
+        assertArrayEquals(bytes(1), polite.receive());
+        assertNull(silent.receive(), "silent connection closed");
+        assertNull(half.receive(), "half-open frame closed");
+        polite.send(bytes(2));
+        assertArrayEquals(bytes(2), polite.receive(), "a session that spoke stays");
+    }
+
+    @Test
+    void oneSourceAddressCannotTakeEverySlot() throws IOException {
+        byte[] busy = Frames.encode(new byte[] {5});
+        FrameServer server = echoServer(options().withMaxConnectionsPerIp(3).withBusyFrame(busy));
+        InetSocketAddress flooder = new InetSocketAddress("127.0.0.2", 0);
+        List<FrameClient> flood = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            FrameClient c = FrameClient.connect(server.address(), flooder, Duration.ofSeconds(5));
+            c.setReceiveTimeout(WAIT);
+            toClose.add(c);
+            c.send(bytes(1));
+            c.receive();
+            flood.add(c);
+        }
+        FrameClient fourth = FrameClient.connect(server.address(), flooder, Duration.ofSeconds(5));
+        toClose.add(fourth);
+        fourth.setReceiveTimeout(WAIT);
+        assertArrayEquals(new byte[] {5}, fourth.receive(), "told why");
+        assertNull(fourth.receive(), "then closed");
+        FrameClient other = FrameClient.connect(server.address(), new InetSocketAddress("127.0.0.3", 0), Duration.ofSeconds(5));
+        toClose.add(other);
+        other.setReceiveTimeout(WAIT);
+        other.send(bytes(4));
+        assertArrayEquals(bytes(4), other.receive(), "another address is served");
+        flood.get(0).close();
+        Await.until("slot freed", WAIT, () -> server.sessions().size() == 3);
+        FrameClient again = FrameClient.connect(server.address(), flooder, Duration.ofSeconds(5));
+        toClose.add(again);
+        again.setReceiveTimeout(WAIT);
+        again.send(bytes(6));
+        assertArrayEquals(bytes(6), again.receive(), "a closed connection frees its address's slot");
+    }
+
+    @Test
     void handlerBugClosesOnlyThatSession() throws IOException {
         FrameServer server = start(options(), (session, body) -> {
             if (body.length == 0) {

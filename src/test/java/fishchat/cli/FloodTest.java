@@ -1,0 +1,89 @@
+package fishchat.cli;
+
+import fishchat.chat.auth.HmacTokens;
+import fishchat.client.ChatClient;
+import fishchat.protocol.ErrorCode;
+import fishchat.protocol.external.offsetMsg;
+import fishchat.testing.Await;
+import fishchat.testing.FishchatProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * 15 000 idle and half-open connections from one address (127.0.0.2) against a real
+ * standalone process: a well-behaved client from another address (127.0.0.3) still logs in
+ * and chats. The server runs in its own process so that the two ends' descriptors do not
+ * share this machine's per-process cap of 20 000.
+ */
+class FloodTest {
+    private static final String SECRET_HEX = "0123456789abcdef0123456789abcdef";
+    private static final int FLOOD = 15_000;
+
+    @TempDir
+    Path data;
+
+    private final List<Socket> flood = new ArrayList<>();
+    private FishchatProcess server;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Socket s : flood) {
+            s.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aFloodFromOneAddressDoesNotStopAClientFromAnother() throws Exception {
+        Files.writeString(data.resolve("secret"), SECRET_HEX + "\n");
+        server = FishchatProcess.start("standalone", "--data", data.toString(),
+                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
+                "--max-connections-per-ip", "2000", "--handshake-timeout", "60s");
+        Matcher ready = server.await(Pattern.compile("gateway (\\S+):(\\d+), access (\\S+):(\\d+),"), 60);
+        InetSocketAddress access = new InetSocketAddress(ready.group(3), Integer.parseInt(ready.group(4)));
+
+        InetSocketAddress flooder = new InetSocketAddress("127.0.0.2", 0);
+        for (int i = 0; i < FLOOD; i++) {
+            Socket s = new Socket();
+            flood.add(s);
+            s.bind(flooder);
+            s.connect(access, 5000);
+            if (i % 2 == 0) {
+                s.getOutputStream().write(new byte[] {0, 40, 8}); // half a frame, never finished
+            }
+        }
+        HmacTokens tokens = new HmacTokens(HexFormat.of().parseHex(SECRET_HEX), Clock.systemUTC());
+        InetSocketAddress polite = new InetSocketAddress("127.0.0.3", 0);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        try (ChatClient alice = ChatClient.connect(access, polite, m -> { });
+             ChatClient bob = ChatClient.connect(access, polite, (offsetMsg m) -> received.add(m.getMsg()))) {
+            alice.login(1, tokens.mint(1, Duration.ofHours(1)), 0);
+            bob.login(2, tokens.mint(2, Duration.ofHours(1)), 0);
+            assertEquals(ErrorCode.OK, alice.sendP2P(2, "", "still here"));
+            Await.until("delivered during the flood", Duration.ofSeconds(10), () -> received.contains("still here"));
+        }
+        String log = server.output();
+        assertTrue(log.contains("(cap per address)"), "the flood was refused past the cap");
+    }
+}
