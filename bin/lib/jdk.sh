@@ -1,4 +1,5 @@
-# Sourced by bin/fishchat and bin/test: sets JAVA_HOME to a JDK >= 21.
+# Sourced by bin/fishchat and bin/test: sets JAVA_HOME to a JDK >= 21 and
+# FISHCHAT_JDK_MAJOR to its feature version.
 # Order: $JAVA_HOME if it is new enough, then the newest JDK under /usr/lib/jvm
 # (JDK 25's virtual-thread poller costs less CPU per request than 21's).
 # The `java` on PATH is never used: on Debian 12 it is 17.
@@ -19,6 +20,7 @@ fishchat_find_jdk() {
   if [ -n "${JAVA_HOME:-}" ]; then
     major=$(fishchat_jdk_major "$JAVA_HOME")
     if [ -n "$major" ] && [ "$major" -ge "$min" ]; then
+      export FISHCHAT_JDK_MAJOR="$major"
       return 0
     fi
     echo "fishchat: JAVA_HOME=$JAVA_HOME is not a JDK >= $min; looking under /usr/lib/jvm" >&2
@@ -37,4 +39,5 @@ fishchat_find_jdk() {
     return 1
   fi
   export JAVA_HOME="$best"
+  export FISHCHAT_JDK_MAJOR="$best_major"
 }
