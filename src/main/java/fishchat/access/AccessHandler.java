@@ -38,7 +38,6 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class AccessHandler implements FrameHandler {
     private static final System.Logger LOG = System.getLogger(AccessHandler.class.getName());
-    private static final String STATE = "chat";
 
     private final Messaging messaging;
     private final TokenVerifier tokens;
@@ -144,7 +143,7 @@ final class AccessHandler implements FrameHandler {
             if (previous != 0) {
                 online.remove(previous, session);
             }
-            session.setAttribute(STATE, new SessionState(uid, options, System.nanoTime()));
+            session.attach(new SessionState(uid, options, System.nanoTime()));
             session.setLabel("uid=" + uid);
             // Online before reading the newest seq: a message stored in between is notified.
             for (Session replaced : online.add(uid, session, options.maxSessionsPerUser())) {
@@ -157,7 +156,7 @@ final class AccessHandler implements FrameHandler {
         } catch (StoreUnavailableException e) {
             LOG.log(WARNING, "{0}: login: {1}", session, e.getMessage());
             online.remove(uid, session);
-            session.setAttribute(STATE, null);
+            session.attach(null);
             session.setLabel(null);
             sendStatus(session, Cmd.LOGIN, ErrorCode.SERVER_ERR);
             return;
@@ -270,7 +269,7 @@ final class AccessHandler implements FrameHandler {
     }
 
     private static long uidOf(Session session) {
-        SessionState state = session.attribute(STATE);
+        SessionState state = session.attachment();
         return state == null ? 0 : state.uid;
     }
 
@@ -279,7 +278,7 @@ final class AccessHandler implements FrameHandler {
         LOG.log(INFO, "{0}: replaced by a newer login (over {1} sessions per user)", replaced,
                 String.valueOf(options.maxSessionsPerUser()));
         metrics.reply(ErrorCode.SESSION_REPLACED);
-        replaced.setAttribute(STATE, null); // no longer online: its close must not remove anyone
+        replaced.attach(null); // no longer online: its close must not remove anyone
         replaced.pushThenClose(ResKick.newBuilder()
                 .setCmd(Cmd.KICK.code())
                 .setErrCode(ErrorCode.SESSION_REPLACED.code())
@@ -293,7 +292,7 @@ final class AccessHandler implements FrameHandler {
      * 90005 (nothing is stored), and cuts a session that stays over the limit.
      */
     private boolean withinRate(Session session, Cmd cmd, String text) throws IOException {
-        SessionState state = session.attribute(STATE);
+        SessionState state = session.attachment();
         if (state == null) { // replaced by a newer login a moment ago
             sendStatus(session, cmd, ErrorCode.NOT_LOGGED_IN);
             return false;

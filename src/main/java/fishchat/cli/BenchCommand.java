@@ -2,6 +2,7 @@ package fishchat.cli;
 
 import fishchat.bench.ChatBench;
 import fishchat.bench.GatewayBench;
+import fishchat.bench.IdleBench;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load programs that print their figures on one RESULT line.",
-        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class})
+        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class, BenchCommand.Idle.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -88,6 +89,39 @@ final class BenchCommand implements Runnable {
             ClientTokenFlags.Minter minter = tokens.minter();
             long failures = new ChatBench(gateway, users, rate, duration, firstUid, minter::tokenFor, messageBytes, sources)
                     .run(System.out);
+            return failures == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "idle", mixinStandardHelpOptions = true,
+            description = "Logged-in users that only ping, held open to measure what an idle user costs the server.")
+    static final class Idle implements Callable<Integer> {
+        @Option(names = "--gateway", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
+                description = "Gateway (default: ${DEFAULT-VALUE}).")
+        InetSocketAddress gateway;
+
+        @Option(names = "--users", defaultValue = "10000", paramLabel = "N", description = "Users (default: ${DEFAULT-VALUE}).")
+        int users;
+
+        @Option(names = "--hold", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "How long to hold them (default: ${DEFAULT-VALUE}).")
+        Duration hold;
+
+        @Option(names = "--first-uid", defaultValue = "2000000", paramLabel = "UID",
+                description = "Users are FIRST-UID .. FIRST-UID+N-1 (default: ${DEFAULT-VALUE}).")
+        long firstUid;
+
+        @Option(names = "--sources", defaultValue = "8", paramLabel = "N",
+                description = "Loopback source addresses 127.0.0.2.. (default: ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Mixin
+        ClientTokenFlags tokens;
+
+        @Override
+        public Integer call() throws Exception {
+            ClientTokenFlags.Minter minter = tokens.minter();
+            long failures = new IdleBench(gateway, users, hold, firstUid, minter::tokenFor, sources).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }

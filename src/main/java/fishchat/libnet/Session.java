@@ -6,8 +6,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,7 +43,7 @@ public final class Session {
     /** False until the first complete frame: for the handshake timeout. */
     private volatile boolean greeted;
     private volatile String label;
-    private volatile Map<String, Object> attributes;
+    private volatile Object attachment;
     private volatile List<Consumer<Session>> closeCallbacks;
     // Guarded by this (bookkeeping only, never held across I/O).
     private ArrayDeque<Outbound> pushQueue;
@@ -260,28 +258,17 @@ public final class Session {
         return label;
     }
 
+    /**
+     * What the protocol layer keeps about this session (e.g. who logged in): one reference,
+     * not a map, since every logged-in connection carries it.
+     */
     @SuppressWarnings("unchecked")
-    public <T> T attribute(String name) {
-        Map<String, Object> map = attributes;
-        return map == null ? null : (T) map.get(name);
+    public <T> T attachment() {
+        return (T) attachment;
     }
 
-    public void setAttribute(String name, Object value) {
-        Map<String, Object> map = attributes;
-        if (map == null) {
-            synchronized (this) {
-                map = attributes;
-                if (map == null) {
-                    map = new ConcurrentHashMap<>(4);
-                    attributes = map;
-                }
-            }
-        }
-        if (value == null) {
-            map.remove(name);
-        } else {
-            map.put(name, value);
-        }
+    public void attach(Object value) {
+        attachment = value;
     }
 
     /** Runs once when the session closes (at once if it already has). */
