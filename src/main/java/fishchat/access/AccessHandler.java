@@ -23,6 +23,7 @@ import fishchat.protocol.external.ResSyncMsg;
 import fishchat.store.StoreUnavailableException;
 
 import java.io.IOException;
+import java.util.List;
 
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
@@ -139,6 +140,7 @@ final class AccessHandler implements FrameHandler {
 
     private void completeLogin(Session session, long uid) throws IOException {
         long previous = uidOf(session);
+        List<Session> evicted = List.of();
         if (previous != uid) {
             if (previous != 0) {
                 online.remove(previous, session);
@@ -146,9 +148,7 @@ final class AccessHandler implements FrameHandler {
             session.attach(new SessionState(uid, options, System.nanoTime()));
             session.setLabel("uid=" + uid);
             // Online before reading the newest seq: a message stored in between is notified.
-            for (Session replaced : online.add(uid, session, options.maxSessionsPerUser())) {
-                kick(replaced);
-            }
+            evicted = online.add(uid, session, options.maxSessionsPerUser());
         }
         long latest;
         try {
@@ -156,10 +156,14 @@ final class AccessHandler implements FrameHandler {
         } catch (StoreUnavailableException e) {
             LOG.log(WARNING, "{0}: login: {1}", session, e.getMessage());
             online.remove(uid, session);
+            online.restore(uid, evicted); // the devices it would have replaced stay
             session.attach(null);
             session.setLabel(null);
             sendStatus(session, Cmd.LOGIN, ErrorCode.SERVER_ERR);
             return;
+        }
+        for (Session replaced : evicted) {
+            kick(replaced);
         }
         LOG.log(INFO, "{0}: logged in, newest seq {1}", session, String.valueOf(latest));
         metrics.logins.inc("ok");
@@ -217,9 +221,9 @@ final class AccessHandler implements FrameHandler {
             syncFailed(session, req, ErrorCode.SERVER_ERR);
             return;
         }
-        session.send(reply.toByteArray());
         metrics.syncs.inc();
         metrics.messagesSynced.add(reply.getMsgsCount());
+        session.send(reply.toByteArray());
     }
 
     /**
@@ -268,9 +272,10 @@ final class AccessHandler implements FrameHandler {
         }
     }
 
+    /** The logged-in uid, or 0 (not logged in, or replaced by a newer login). */
     private static long uidOf(Session session) {
         SessionState state = session.attachment();
-        return state == null ? 0 : state.uid;
+        return state == null || state.replaced ? 0 : state.uid;
     }
 
     /** Tells a session that a newer login of its user replaced it, then closes it. */
@@ -278,7 +283,10 @@ final class AccessHandler implements FrameHandler {
         LOG.log(INFO, "{0}: replaced by a newer login (over {1} sessions per user)", replaced,
                 String.valueOf(options.maxSessionsPerUser()));
         metrics.reply(ErrorCode.SESSION_REPLACED);
-        replaced.attach(null); // no longer online: its close must not remove anyone
+        SessionState state = replaced.attachment();
+        if (state != null) {
+            state.replaced = true; // this login only: a newer login on that session gets a new state
+        }
         replaced.pushThenClose(ResKick.newBuilder()
                 .setCmd(Cmd.KICK.code())
                 .setErrCode(ErrorCode.SESSION_REPLACED.code())
@@ -293,11 +301,13 @@ final class AccessHandler implements FrameHandler {
      */
     private boolean withinRate(Session session, Cmd cmd, String text) throws IOException {
         SessionState state = session.attachment();
-        if (state == null) { // replaced by a newer login a moment ago
+        if (state == null || state.replaced) { // replaced by a newer login a moment ago
             sendStatus(session, cmd, ErrorCode.NOT_LOGGED_IN);
             return false;
         }
-        SessionState.Allowance allowance = state.allow(text.length(), System.nanoTime());
+        // UTF-16 length is a lower bound of the UTF-8 size; exact bytes only when it matters.
+        int bytes = text.length() < 128 ? text.length() * 3 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        SessionState.Allowance allowance = state.allow(bytes, System.nanoTime());
         if (allowance == SessionState.Allowance.OK) {
             return true;
         }

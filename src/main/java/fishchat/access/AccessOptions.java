@@ -26,6 +26,11 @@ public record AccessOptions(int maxMessageBytes, Duration retention, int maxSess
         if (maxSessionsPerUser < 1 || messagesPerSecond < 0 || bytesPerSecond < 0 || overLimitGrace.isNegative()) {
             throw new IllegalArgumentException("max sessions per user must be >= 1 and rates >= 0");
         }
+        if (bytesPerSecond != 0 && 2L * bytesPerSecond < maxMessageBytes) {
+            // The bucket holds twice the rate: below the largest message, that message could never pass.
+            throw new IllegalArgumentException("--max-byte-rate " + bytesPerSecond + " must be at least half of --max-message "
+                    + maxMessageBytes);
+        }
     }
 
     public static AccessOptions defaults() {

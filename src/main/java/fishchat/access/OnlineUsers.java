@@ -46,6 +46,17 @@ public final class OnlineUsers {
         return evicted;
     }
 
+    /** Puts back sessions that {@link #add} evicted, when the login that evicted them failed. */
+    void restore(long uid, List<Session> sessions) {
+        for (Session session : sessions) {
+            byUid.compute(uid, (k, current) -> {
+                List<Session> more = new ArrayList<>(current == null ? List.of() : current);
+                more.add(0, session);
+                return List.copyOf(more);
+            });
+        }
+    }
+
     public void remove(long uid, Session session) {
         byUid.computeIfPresent(uid, (k, sessions) -> {
             List<Session> rest = new ArrayList<>(sessions);

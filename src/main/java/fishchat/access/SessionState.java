@@ -5,6 +5,8 @@ import fishchat.chat.TokenBucket;
 /** What an access session knows once logged in: its uid and its send allowance. Session thread only. */
 final class SessionState {
     final long uid;
+    /** Set (from another session's thread) when a newer login of the same user replaced this one. */
+    volatile boolean replaced;
     private final TokenBucket messages;
     private final TokenBucket bytes;
     private final long graceNanos;

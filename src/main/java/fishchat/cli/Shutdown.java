@@ -18,7 +18,12 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class Shutdown {
     private static final System.Logger LOG = System.getLogger(Shutdown.class.getName());
-    private static final Duration OVERRUN = Duration.ofSeconds(5);
+    /**
+     * Beyond the grace period, the rest of an orderly stop is bounded too (an etcd delete
+     * ~4 s, store calls 5 s, the store's close): past grace + this, the process exits anyway.
+     * systemd's TimeoutStopSec (etc/systemd) is set above it.
+     */
+    private static final Duration OVERRUN = Duration.ofSeconds(15);
 
     private Shutdown() {
     }
@@ -35,6 +40,7 @@ final class Shutdown {
                     requested.countDown();
                 } else {
                     LOG.log(WARNING, "SIG{0} again: exiting now", signal.getName());
+                    Logging.flush();
                     Runtime.getRuntime().halt(128 + signal.getNumber());
                 }
             });
@@ -48,6 +54,7 @@ final class Shutdown {
             try {
                 Thread.sleep(grace.plus(OVERRUN));
                 LOG.log(WARNING, "shutdown took longer than {0} s: exiting now", String.valueOf(grace.plus(OVERRUN).toSeconds()));
+                Logging.flush();
                 Runtime.getRuntime().halt(1);
             } catch (InterruptedException e) {
                 // stopped in time

@@ -72,8 +72,8 @@ public final class StdoutHandler extends Handler {
             return false;
         }
         do {
-            queued.decrementAndGet();
             out.print(line);
+            queued.decrementAndGet(); // after printing: flush() must not return before the last line is out
         } while ((line = lines.poll()) != null);
         long lost = dropped.getAndSet(0);
         if (lost > 0) {

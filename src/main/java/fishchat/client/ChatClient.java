@@ -212,6 +212,12 @@ public final class ChatClient implements Closeable {
                     onNotify(ResNotify.parseFrom(body).getCurrentID());
                     continue;
                 }
+                if (cmd == Cmd.KICK.code()) {
+                    // A push, not a reply: matching it to a pending request would shift every reply.
+                    failure = new ChatException(ErrorCode.SESSION_REPLACED,
+                            fishchat.protocol.external.ResKick.parseFrom(body).getReason());
+                    break;
+                }
                 CompletableFuture<byte[]> next;
                 requestLock.lock();
                 try {

@@ -360,10 +360,11 @@ class AccessServerTest {
     @Test
     void sendsOverTheRateLimitAreRefusedUnstoredAndAPersistentSenderIsCut() throws Exception {
         server = ChatServer.start(data, ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "access"),
-                AccessOptions.defaults().withRates(5, 1 << 20, Duration.ofMillis(500)), null);
+                AccessOptions.defaults().withRates(1, 1 << 20, Duration.ofMillis(500)), null);
         ProtoClient spammer = server.login(1);
         int accepted = 0;
         int limited = 0;
+        long started = System.nanoTime();
         for (int i = 0; i < 20; i++) {
             int code = sendP2P(spammer, 1, 2, "", "spam " + i).getErrCode();
             if (code == 0) {
@@ -373,7 +374,9 @@ class AccessServerTest {
                 limited++;
             }
         }
-        assertTrue(accepted >= 10 && accepted < 20, "a burst of twice the rate, then 90005: " + accepted);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // A burst of twice the rate (2), then one a second: however slow this machine is.
+        assertTrue(accepted >= 2 && accepted <= 2 + Math.ceil(seconds) + 1, accepted + " in " + seconds + " s");
         assertTrue(limited > 0);
         ProtoClient bob = server.login(2);
         assertEquals(accepted, sync(bob, 0).getMsgsCount(), "refused sends are not stored");

@@ -134,7 +134,7 @@ class SystemdUnitsTest {
             u.require("Service", "Restart", "on-failure");
             u.require("Service", "RestartSec", "2s");
             u.require("Service", "KillSignal", "SIGTERM");
-            u.require("Service", "TimeoutStopSec", "20s");
+            u.require("Service", "TimeoutStopSec", "30s");
             u.require("Service", "EnvironmentFile", "-/etc/default/fishchat");
             assertTrue(u.all("Service", "Environment").stream().anyMatch(v -> v.startsWith("FISHCHAT_JAVA_OPTS=")),
                     u.name + ": Environment=FISHCHAT_JAVA_OPTS= placeholder");

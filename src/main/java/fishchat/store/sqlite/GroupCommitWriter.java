@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
@@ -31,6 +32,12 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int MAX_BATCH = 512;
     /** Writes waiting at most; past it a caller is answered "overloaded" at once, not after its timeout. */
     private static final int MAX_QUEUED = 20_000;
+    /**
+     * How long a caller whose write is already in a transaction waits for its outcome past
+     * its timeout: with the store's 4 s that answers within DESIGN's 5 s. Only a commit stuck
+     * longer than this (a stalled disk) can still land after the caller was answered 90001.
+     */
+    private static final Duration COMMIT_OUTCOME_WAIT = Duration.ofSeconds(1);
 
     private final Db db;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
@@ -42,7 +49,15 @@ final class GroupCommitWriter implements AutoCloseable {
     /** The last commit's failure, cleared by the next successful commit. */
     private volatile String lastFailure;
 
-    private record Pending<T>(SqliteStore.SqlWork<T> work, CompletableFuture<T> result) {
+    /** A queued write. {@code state} decides, once, whether the writer runs it or its caller withdrew it. */
+    private record Pending<T>(SqliteStore.SqlWork<T> work, CompletableFuture<T> result, AtomicInteger state) {
+        static final int QUEUED = 0;
+        static final int TAKEN = 1;
+        static final int WITHDRAWN = 2;
+
+        Pending(SqliteStore.SqlWork<T> work) {
+            this(work, new CompletableFuture<>(), new AtomicInteger(QUEUED));
+        }
     }
 
     GroupCommitWriter(Db db, String name) {
@@ -55,22 +70,30 @@ final class GroupCommitWriter implements AutoCloseable {
         if (!running) {
             throw new StoreUnavailableException("store closed", null);
         }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        if (!queue.offer(new Pending<>(work, result))) {
+        Pending<T> pending = new Pending<>(work);
+        if (!queue.offer(pending)) {
             throw new StoreUnavailableException("store overloaded: " + MAX_QUEUED + " writes waiting", null);
         }
         try {
-            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return pending.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // Withdraw it while it still waits in the queue: the caller is told "not stored",
+                // so it must never be stored later.
+                if (pending.state().compareAndSet(Pending.QUEUED, Pending.WITHDRAWN)) {
+                    throw new StoreUnavailableException("store write not committed within " + timeout.toMillis() + " ms", e);
+                }
+                // The writer has it in a transaction: its outcome is moments away, and only
+                // that outcome may be reported (an answer of "failed" could be a lie).
+                return pending.result().get(COMMIT_OUTCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (ExecutionException e) {
             throw new StoreUnavailableException("store write failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            // Withdraw it: the caller is told "not stored", so it must not be stored later.
-            // If the writer has already taken it, cancel() loses and the write commits anyway
-            // (as with any timeout, the client's resend with the same msgID is deduplicated).
-            result.cancel(false);
-            throw new StoreUnavailableException("store write not committed within " + timeout.toMillis() + " ms", e);
+            throw new StoreUnavailableException("store write still not committed after "
+                    + timeout.plus(COMMIT_OUTCOME_WAIT).toMillis() + " ms", e);
         } catch (InterruptedException e) {
-            result.cancel(false);
+            pending.state().compareAndSet(Pending.QUEUED, Pending.WITHDRAWN);
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for the store", e);
         }
@@ -151,10 +174,11 @@ final class GroupCommitWriter implements AutoCloseable {
         return running ? lastFailure : "closed";
     }
 
-    /** Runs the work now, unless its caller gave up on it; returns what completes its future later. */
+    /** Runs the work now, unless its caller withdrew it; returns what completes its future later. */
     private <T> Runnable capture(Pending<T> p) throws SQLException {
-        if (p.result().isDone()) {
-            return () -> { }; // cancelled after a timeout: the caller was told it is not stored
+        if (p.state().get() == Pending.WITHDRAWN
+                || (p.state().get() == Pending.QUEUED && !p.state().compareAndSet(Pending.QUEUED, Pending.TAKEN))) {
+            return () -> { }; // the caller timed out before the writer took it and was told "not stored"
         }
         T value = p.work().apply(db);
         return () -> p.result().complete(value);
