@@ -55,10 +55,6 @@ final class BenchCommand implements Runnable {
     @Command(name = "chat", mixinStandardHelpOptions = true,
             description = "Durable one-to-one messages at a fixed offered rate; receivers sync on notify.")
     static final class Chat implements Callable<Integer> {
-        @Option(names = "--gateway", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
-                description = "Gateway (default: ${DEFAULT-VALUE}).")
-        InetSocketAddress gateway;
-
         @Option(names = "--users", defaultValue = "1000", paramLabel = "N", description = "Logged-in users (default: ${DEFAULT-VALUE}).")
         int users;
 
@@ -69,26 +65,18 @@ final class BenchCommand implements Runnable {
                 description = "Sending time (default: ${DEFAULT-VALUE}).")
         Duration duration;
 
-        @Option(names = "--first-uid", defaultValue = "1000000", paramLabel = "UID",
-                description = "Users are FIRST-UID .. FIRST-UID+N-1 (default: ${DEFAULT-VALUE}).")
-        long firstUid;
-
         @Option(names = "--message-bytes", defaultValue = "100", paramLabel = "BYTES",
                 description = "Message size (default: ${DEFAULT-VALUE}).")
         int messageBytes;
 
-        @Option(names = "--sources", defaultValue = "8", paramLabel = "N",
-                description = "Loopback source addresses 127.0.0.2.. (default: ${DEFAULT-VALUE}).")
-        int sources;
-
         @Mixin
-        ClientTokenFlags tokens;
+        LoadFlags load;
 
         @Override
         public Integer call() throws Exception {
-            ClientTokenFlags.Minter minter = tokens.minter();
-            long failures = new ChatBench(gateway, users, rate, duration, firstUid, minter::tokenFor, messageBytes, sources)
-                    .run(System.out);
+            ClientTokenFlags.Minter minter = load.tokens.minter();
+            long failures = new ChatBench(load.gateway, users, rate, duration, load.firstUid, minter::tokenFor,
+                    messageBytes, load.sources).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }
@@ -96,10 +84,6 @@ final class BenchCommand implements Runnable {
     @Command(name = "idle", mixinStandardHelpOptions = true,
             description = "Logged-in users that only ping, held open to measure what an idle user costs the server.")
     static final class Idle implements Callable<Integer> {
-        @Option(names = "--gateway", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
-                description = "Gateway (default: ${DEFAULT-VALUE}).")
-        InetSocketAddress gateway;
-
         @Option(names = "--users", defaultValue = "10000", paramLabel = "N", description = "Users (default: ${DEFAULT-VALUE}).")
         int users;
 
@@ -107,21 +91,14 @@ final class BenchCommand implements Runnable {
                 description = "How long to hold them (default: ${DEFAULT-VALUE}).")
         Duration hold;
 
-        @Option(names = "--first-uid", defaultValue = "2000000", paramLabel = "UID",
-                description = "Users are FIRST-UID .. FIRST-UID+N-1 (default: ${DEFAULT-VALUE}).")
-        long firstUid;
-
-        @Option(names = "--sources", defaultValue = "8", paramLabel = "N",
-                description = "Loopback source addresses 127.0.0.2.. (default: ${DEFAULT-VALUE}).")
-        int sources;
-
         @Mixin
-        ClientTokenFlags tokens;
+        LoadFlags load;
 
         @Override
         public Integer call() throws Exception {
-            ClientTokenFlags.Minter minter = tokens.minter();
-            long failures = new IdleBench(gateway, users, hold, firstUid, minter::tokenFor, sources).run(System.out);
+            ClientTokenFlags.Minter minter = load.tokens.minter();
+            long failures = new IdleBench(load.gateway, users, hold, load.firstUid, minter::tokenFor, load.sources)
+                    .run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }
