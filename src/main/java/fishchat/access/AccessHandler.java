@@ -117,7 +117,7 @@ final class AccessHandler implements FrameHandler {
             case LEAVE_GROUP -> leaveGroup(session, uid, ReqLeaveGroup.parseFrom(body));
             case LOGOUT -> {
                 sendStatus(session, cmd, ErrorCode.OK);
-                session.close("logout");
+                session.endAfterReply("logout"); // FIN after the reply: a plain close could reset it away
             }
             default -> session.sendFrame(ErrorFrames.UNKNOWN_CMD);
         }

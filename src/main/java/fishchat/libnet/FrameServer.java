@@ -180,7 +180,20 @@ public final class FrameServer implements AutoCloseable {
             handler.onOpen(session);
             byte[] body;
             while ((body = session.readFrame()) != null) {
+                if (!session.claimForRequest()) {
+                    break; // a stop claimed this session between two requests
+                }
                 handler.onFrame(session, body);
+                session.requestDone();
+                String ending = session.endAfterReply();
+                if (ending != null || stopping) {
+                    reason = ending != null ? ending : "server stopping";
+                    session.closeGracefully(reason);
+                    break;
+                }
+            }
+            if (session.endAfterReply() != null) {
+                reason = session.endAfterReply(); // e.g. kicked, then the client closed
             }
         } catch (FrameTooLargeException e) {
             reason = e.getMessage();
@@ -256,12 +269,19 @@ public final class FrameServer implements AutoCloseable {
         if (acceptThread != null) {
             joinQuietly(acceptThread);
         }
-        // The accept thread has ended, so no session is added after this point.
+        // The accept thread has ended, so no session is added after this point. Sessions
+        // between requests are closed now (no reply is owed); a session handling a request
+        // finishes it, writes its reply and ends itself gracefully (see sessionLoop).
         if (!grace.isZero()) {
-            for (Session session : registry.all()) {
-                session.shutdownInput();
-            }
-            awaitThreads(System.nanoTime() + grace.toNanos());
+            long deadline = System.nanoTime() + grace.toNanos();
+            do {
+                for (Session session : registry.all()) {
+                    if (session.claimForClose()) {
+                        session.close("server stopping");
+                    }
+                }
+            } while (!awaitThreadsUntil(Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50)))
+                    && System.nanoTime() < deadline);
         }
         if (sweeper != null) {
             sweeper.stop();
@@ -269,6 +289,12 @@ public final class FrameServer implements AutoCloseable {
         registry.closeAll("server stopping");
         awaitThreads(Long.MAX_VALUE);
         LOG.log(INFO, "{0} stopped", options.name());
+    }
+
+    /** True when no session thread is left by the deadline (System.nanoTime()). */
+    private boolean awaitThreadsUntil(long deadline) {
+        awaitThreads(deadline);
+        return liveThreads.get() == 0;
     }
 
     /** Waits until no session thread is left or the deadline (System.nanoTime()) passed. */

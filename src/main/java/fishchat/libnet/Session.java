@@ -42,6 +42,22 @@ public final class Session {
     private volatile long lastReadNanos = System.nanoTime();
     /** False until the first complete frame: for the handshake timeout. */
     private volatile boolean greeted;
+    /** IDLE between requests, BUSY while one is handled, CLOSING once a stop claimed it: see {@link #claimForRequest}. */
+    private volatile int phase;
+    /** Set by a handler (e.g. logout): end the session once the current reply is out. */
+    private volatile String endAfterReply;
+    private static final int IDLE = 0;
+    private static final int BUSY = 1;
+    private static final int CLOSING = 2;
+    private static final java.lang.invoke.VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Session.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile String label;
     private volatile Object attachment;
     private volatile List<Consumer<Session>> closeCallbacks;
@@ -208,7 +224,7 @@ public final class Session {
             try {
                 sendFrame(next.frame);
                 if (next.closeAfter != null) {
-                    close(next.closeAfter);
+                    endByServer(next.closeAfter);
                 }
             } catch (IOException e) {
                 synchronized (this) {
@@ -294,14 +310,67 @@ public final class Session {
     }
 
     /**
-     * Stops reading: the session thread finishes the request in hand, writes its reply, then
-     * sees end-of-stream and ends. How a server drains without cutting a request in half.
+     * Called by the session thread with a frame in hand: true if it may handle it. False when
+     * a stop has claimed the session first (the frame is then dropped unanswered, as if it
+     * had come a moment later: nothing was done for it).
      */
-    void shutdownInput() {
+    boolean claimForRequest() {
+        return PHASE.compareAndSet(this, IDLE, BUSY);
+    }
+
+    /** Called by the session thread when the reply is out. */
+    void requestDone() {
+        PHASE.compareAndSet(this, BUSY, IDLE);
+    }
+
+    /**
+     * Called by a stop: claims the session if it is between requests (true), so that it can be
+     * closed at once; false while it handles a request, which it is left to finish.
+     */
+    boolean claimForClose() {
+        return PHASE.compareAndSet(this, IDLE, CLOSING) || phase == CLOSING;
+    }
+
+    /** Asks the session loop to end the session, gracefully, once the current reply is written. */
+    public void endAfterReply(String reason) {
+        endAfterReply = reason;
+    }
+
+    String endAfterReply() {
+        return endAfterReply;
+    }
+
+    /**
+     * Ends the session without a reset: sends FIN after what was written, reads and drops what
+     * the client still sends (bounded), then closes. Closing with unread input would make the
+     * kernel answer with a reset, which can destroy a reply still in the send buffer.
+     */
+    void closeGracefully(String reason) {
         try {
-            socket.shutdownInput();
+            socket.shutdownOutput();
+            socket.setSoTimeout(1000);
+            byte[] sink = new byte[512];
+            int total = 0;
+            int n;
+            while (total < 65_536 && (n = socket.getInputStream().read(sink)) >= 0) {
+                total += n;
+            }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: shutdownInput: {1}", this, e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "{0}: graceful close: {1}", this, e.getMessage());
+        }
+        close(reason);
+    }
+
+    /**
+     * From another thread, after a last frame: send FIN so the frame is delivered intact;
+     * the session thread then reads the client's close (or the idle sweeper ends it).
+     */
+    private void endByServer(String reason) {
+        endAfterReply = reason;
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            close(reason);
         }
     }
 

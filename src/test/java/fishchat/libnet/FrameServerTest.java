@@ -324,6 +324,33 @@ class FrameServerTest {
     }
 
     @Test
+    void drainingStopDeliversTheReplyInHandEvenWithMoreRequestsPipelined() throws Exception {
+        CountDownLatch handling = new CountDownLatch(1);
+        FrameServer server = start(options(), (session, body) -> {
+            if (body.length == 1) { // the slow request
+                handling.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            session.send(body);
+        });
+        FrameClient client = connect(server);
+        client.send(bytes(1));
+        assertTrue(handling.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        client.send(bytes(2)); // pipelined while the first is handled: never read by the server
+        client.send(bytes(3));
+        Thread stopper = Thread.ofVirtual().start(() -> server.stop(Duration.ofSeconds(5)));
+        assertArrayEquals(bytes(1), client.receive(), "the reply in hand arrives intact");
+        assertNull(client.receive(), "then a clean end of stream");
+        client.close(); // lets the server's lingering close finish at once
+        stopper.join(Duration.ofSeconds(10));
+        assertEquals(0, server.liveSessionThreads());
+    }
+
+    @Test
     void stoppedServerRefusesConnections() throws IOException {
         FrameServer server = echoServer(options());
         InetSocketAddress address = server.address();
