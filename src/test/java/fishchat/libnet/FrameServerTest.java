@@ -351,6 +351,34 @@ class FrameServerTest {
     }
 
     @Test
+    void closeCallbacksRunOnceAndAttachmentsStayWithTheSession() throws Exception {
+        AtomicReference<Session> serverSide = new AtomicReference<>();
+        FrameServer server = start(options(), new FrameHandler() {
+            @Override
+            public void onOpen(Session session) {
+                session.attach("state of " + session.id());
+                serverSide.set(session);
+            }
+
+            @Override
+            public void onFrame(Session session, byte[] body) {
+            }
+        });
+        FrameClient client = connect(server);
+        Await.until("session open", WAIT, () -> serverSide.get() != null);
+        Session session = serverSide.get();
+        assertEquals("state of " + session.id(), session.attachment());
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        session.onClose(s -> calls.incrementAndGet());
+        client.close();
+        Await.until("callback ran", WAIT, () -> calls.get() == 1);
+        session.close("again");
+        session.onClose(s -> calls.incrementAndGet()); // registered after the close: runs at once
+        assertEquals(2, calls.get());
+        assertEquals("peer closed", session.closeReason(), "the first reason stays");
+    }
+
+    @Test
     void stoppedServerRefusesConnections() throws IOException {
         FrameServer server = echoServer(options());
         InetSocketAddress address = server.address();
