@@ -46,15 +46,18 @@ public final class OnlineUsers {
         return evicted;
     }
 
-    /** Puts back sessions that {@link #add} evicted, when the login that evicted them failed. */
-    void restore(long uid, List<Session> sessions) {
-        for (Session session : sessions) {
-            byUid.compute(uid, (k, current) -> {
-                List<Session> more = new ArrayList<>(current == null ? List.of() : current);
-                more.add(0, session);
-                return List.copyOf(more);
-            });
+    /** Puts back, oldest first as they were, sessions that {@link #add} evicted when the login that evicted them failed. */
+    void restore(long uid, List<Session> evicted) {
+        if (evicted.isEmpty()) {
+            return;
         }
+        byUid.compute(uid, (k, current) -> {
+            List<Session> all = new ArrayList<>(evicted);
+            if (current != null) {
+                all.addAll(current);
+            }
+            return List.copyOf(all);
+        });
     }
 
     public void remove(long uid, Session session) {
