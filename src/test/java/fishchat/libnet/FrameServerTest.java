@@ -43,6 +43,20 @@ class FrameServerTest {
         return start(options, (session, body) -> session.send(body));
     }
 
+    /** A handler that answers nothing and hands out its (latest) server-side session. */
+    private static FrameHandler silentHandlerKeeping(AtomicReference<Session> serverSide) {
+        return new FrameHandler() {
+            @Override
+            public void onOpen(Session session) {
+                serverSide.set(session);
+            }
+
+            @Override
+            public void onFrame(Session session, byte[] body) {
+            }
+        };
+    }
+
     private static ServerOptions options() {
         return ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "test");
     }
@@ -256,16 +270,7 @@ class FrameServerTest {
     void pushQueueFullClosesTheSession() throws Exception {
         AtomicReference<Session> serverSide = new AtomicReference<>();
         FrameServer server = start(options().withPushQueueCapacity(4).withWriteTimeout(Duration.ZERO),
-                new FrameHandler() {
-                    @Override
-                    public void onOpen(Session session) {
-                        serverSide.set(session);
-                    }
-
-                    @Override
-                    public void onFrame(Session session, byte[] body) {
-                    }
-                });
+                silentHandlerKeeping(serverSide));
         FrameClient client = connect(server);
         Await.until("session open", WAIT, () -> serverSide.get() != null);
         Session session = serverSide.get();
@@ -283,16 +288,7 @@ class FrameServerTest {
     @Test
     void pushesReachTheClientInOrder() throws Exception {
         AtomicReference<Session> serverSide = new AtomicReference<>();
-        FrameServer server = start(options(), new FrameHandler() {
-            @Override
-            public void onOpen(Session session) {
-                serverSide.set(session);
-            }
-
-            @Override
-            public void onFrame(Session session, byte[] body) {
-            }
-        });
+        FrameServer server = start(options(), silentHandlerKeeping(serverSide));
         FrameClient client = connect(server);
         Await.until("session open", WAIT, () -> serverSide.get() != null);
         for (int i = 0; i < 50; i++) {
@@ -353,20 +349,11 @@ class FrameServerTest {
     @Test
     void closeCallbacksRunOnceAndAttachmentsStayWithTheSession() throws Exception {
         AtomicReference<Session> serverSide = new AtomicReference<>();
-        FrameServer server = start(options(), new FrameHandler() {
-            @Override
-            public void onOpen(Session session) {
-                session.attach("state of " + session.id());
-                serverSide.set(session);
-            }
-
-            @Override
-            public void onFrame(Session session, byte[] body) {
-            }
-        });
+        FrameServer server = start(options(), silentHandlerKeeping(serverSide));
         FrameClient client = connect(server);
         Await.until("session open", WAIT, () -> serverSide.get() != null);
         Session session = serverSide.get();
+        session.attach("state of " + session.id());
         assertEquals("state of " + session.id(), session.attachment());
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         session.onClose(s -> calls.incrementAndGet());

@@ -143,18 +143,18 @@ public final class SqliteStore implements MessageStore {
 
     @Override
     public boolean join(long groupId, long uid) {
-        return writer.submit(db -> {
-            PreparedStatement ps = db.prepare("INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING");
-            ps.setLong(1, groupId);
-            ps.setLong(2, uid);
-            return ps.executeUpdate() == 1;
-        }, timeout);
+        return changeMembership("INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING", groupId, uid);
     }
 
     @Override
     public boolean leave(long groupId, long uid) {
+        return changeMembership("DELETE FROM group_members WHERE group_id = ? AND uid = ?", groupId, uid);
+    }
+
+    /** Runs a membership statement taking (group, uid); true when it changed a row. */
+    private boolean changeMembership(String sql, long groupId, long uid) {
         return writer.submit(db -> {
-            PreparedStatement ps = db.prepare("DELETE FROM group_members WHERE group_id = ? AND uid = ?");
+            PreparedStatement ps = db.prepare(sql);
             ps.setLong(1, groupId);
             ps.setLong(2, uid);
             return ps.executeUpdate() == 1;
