@@ -7,6 +7,7 @@ import fishchat.libnet.ServerOptions;
 import fishchat.metrics.Metrics;
 import fishchat.protocol.ErrorFrames;
 import fishchat.store.MessageStore;
+import fishchat.store.Subscription;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,6 +22,8 @@ public final class AccessServer implements AutoCloseable {
     private final FrameServer server;
     private final OnlineUsers online;
     private final RetentionTask retention;
+    private final MessageStore store;
+    private volatile Subscription remoteDeliveries;
 
     public AccessServer(ServerOptions options, AccessOptions chat, MessageStore store, TokenVerifier tokens, Clock clock) {
         this(options, chat, store, tokens, clock, new Metrics());
@@ -38,10 +41,12 @@ public final class AccessServer implements AutoCloseable {
                 .withOversizeFrame(ErrorFrames.OVERSIZE), new AccessHandler(messaging, tokens, online, counters, chat));
         metrics.gauge("fishchat_users_online", "Distinct users logged in on this node", online::users);
         this.retention = new RetentionTask(store, chat.retention(), clock);
+        this.store = store;
     }
 
     public AccessServer start() throws IOException {
         server.start();
+        remoteDeliveries = store.subscribe(new RemoteDeliveries(online, store));
         retention.start();
         return this;
     }
@@ -66,6 +71,10 @@ public final class AccessServer implements AutoCloseable {
     /** Stops accepting and lets sessions finish the request in hand for up to {@code grace}. */
     public void stop(java.time.Duration grace) {
         retention.stop();
+        Subscription subscription = remoteDeliveries;
+        if (subscription != null) {
+            subscription.close();
+        }
         server.stop(grace);
     }
 

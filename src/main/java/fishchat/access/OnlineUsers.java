@@ -72,6 +72,11 @@ public final class OnlineUsers {
         return byUid.getOrDefault(uid, List.of());
     }
 
+    /** Every uid with a session here now. */
+    public List<Long> uids() {
+        return List.copyOf(byUid.keySet());
+    }
+
     public int users() {
         return byUid.size();
     }

@@ -6,12 +6,12 @@ import fishchat.admin.ServerMetrics;
 import fishchat.metrics.Metrics;
 import fishchat.access.NodeRegistration;
 import fishchat.discovery.etcd.EtcdRegistry;
-import fishchat.standalone.Standalone;
-import fishchat.store.sqlite.SqliteStore;
+import fishchat.store.MessageStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
@@ -38,6 +38,9 @@ final class AccessCommand implements Callable<Integer> {
     String nodeId;
 
     @Mixin
+    StoreFlags storeFlags;
+
+    @Mixin
     AuthFlags auth;
 
     @Mixin
@@ -59,11 +62,19 @@ final class AccessCommand implements Callable<Integer> {
         if (nodeId != null) {
             AccessNodes.checkId(nodeId);
         }
+        storeFlags.postgres(); // a bad URL is refused before anything starts
         EtcdRegistry registry = etcd.enabled() ? etcd.open() : null;
         var tokens = auth.verifier(node.data);
         Metrics metrics = new Metrics();
-        SqliteStore store = SqliteStore.open(node.data, Standalone.STORE_TIMEOUT);
-        store.instrument(metrics);
+        MessageStore store;
+        try {
+            store = storeFlags.open(node.data, metrics);
+        } catch (IOException | RuntimeException e) {
+            if (registry != null) {
+                registry.close();
+            }
+            throw e;
+        }
         AccessServer access;
         AdminServer admin;
         try {

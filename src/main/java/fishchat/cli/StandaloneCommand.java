@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "standalone", mixinStandardHelpOptions = true,
-        description = "Run gateway + access server + embedded SQLite store in one process (no etcd).")
+        description = "Run gateway + access server + message store (embedded SQLite unless --store-url) in one process (no etcd).")
 final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     ConfigFlag config;
@@ -29,6 +29,9 @@ final class StandaloneCommand implements Callable<Integer> {
     NodeFlags node;
 
     @Mixin
+    StoreFlags storeFlags;
+
+    @Mixin
     AuthFlags auth;
 
     @Mixin
@@ -43,15 +46,17 @@ final class StandaloneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         node.check();
+        storeFlags.postgres(); // a bad URL is refused before anything starts
         Metrics metrics = new Metrics();
+        var tokens = auth.verifier(node.data);
         Standalone standalone = Standalone.start(
                 server.options(gatewayListen, "gateway", chat.idleTimeout),
                 server.options(accessListen, "access", chat.idleTimeout),
-                chat.options(), node.data, auth.verifier(node.data), node.advertise, metrics);
+                chat.options(), storeFlags.open(node.data, metrics), tokens, node.advertise, metrics);
         AdminServer admin = server.startAdmin(metrics, List.of(() -> standalone.store().problem()));
-        System.out.printf("fishchat standalone: gateway %s, access %s, data %s%n",
+        System.out.printf("fishchat standalone: gateway %s, access %s, %s%n",
                 HostPort.format(standalone.gatewayAddress()), HostPort.format(standalone.accessAddress()),
-                node.data.toAbsolutePath().normalize());
+                storeFlags.describe(node.data));
         System.out.flush();
         Shutdown.await(shutdown.grace, () -> {
             if (admin != null) {

@@ -10,11 +10,9 @@ import fishchat.gateway.AccessList;
 import fishchat.gateway.GatewayServer;
 import fishchat.libnet.ServerOptions;
 import fishchat.store.MessageStore;
-import fishchat.store.sqlite.SqliteStore;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,9 +22,6 @@ import java.util.List;
  * access list is the local access server. What {@code fishchat standalone} runs.
  */
 public final class Standalone implements AutoCloseable {
-    /** How long a request waits for the store before it is answered 90001 (DESIGN §2: within 5 s). */
-    public static final Duration STORE_TIMEOUT = Duration.ofSeconds(4);
-
     private final MessageStore store;
     private final AccessServer access;
     private final GatewayServer gateway;
@@ -41,12 +36,11 @@ public final class Standalone implements AutoCloseable {
      * Starts everything; the access server binds first, so that the gateway can hand out its
      * real port even when {@code accessOptions} asked for port 0.
      *
+     * @param store      opened by the caller, closed by this (also when starting fails)
      * @param advertise the access address clients are told to dial, or null for the bound one
      */
     public static Standalone start(ServerOptions gatewayOptions, ServerOptions accessOptions, AccessOptions chat,
-                                   Path dataDir, TokenVerifier tokens, String advertise, Metrics metrics) throws IOException {
-        SqliteStore store = SqliteStore.open(dataDir, STORE_TIMEOUT);
-        store.instrument(metrics);
+                                   MessageStore store, TokenVerifier tokens, String advertise, Metrics metrics) throws IOException {
         AccessServer access = null;
         try {
             access = new AccessServer(accessOptions, chat, store, tokens, Clock.systemUTC(), metrics).start();

@@ -1,6 +1,12 @@
 package fishchat.store;
 
+import fishchat.metrics.Metrics;
+
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Durable inboxes with per-user sequence numbers, dedup of resends, and group membership.
@@ -17,6 +23,28 @@ public interface MessageStore extends AutoCloseable {
 
     /** The newest seq of a user's inbox; 0 when the user has none. */
     long lastSeq(long uid);
+
+    /** {@link #lastSeq} of many users at once (users without an inbox are left out). */
+    default Map<Long, Long> lastSeqs(Collection<Long> uids) {
+        Map<Long, Long> newest = new HashMap<>();
+        for (long uid : uids) {
+            long seq = lastSeq(uid);
+            if (seq > 0) {
+                newest.put(uid, seq);
+            }
+        }
+        return newest;
+    }
+
+    /**
+     * Tells {@code listener}, for as long as the subscription lasts, of the messages that
+     * <em>other</em> nodes sharing this store commit (this node announces its own sends
+     * right after acknowledging them). A store that no other node writes to live has
+     * nothing to tell.
+     */
+    default Subscription subscribe(DeliveryListener listener) {
+        return () -> { };
+    }
 
     /** Up to {@code limit} messages with seq > {@code afterSeq}, oldest first. */
     List<StoredMessage> readInbox(long uid, long afterSeq, int limit);
@@ -37,9 +65,12 @@ public interface MessageStore extends AutoCloseable {
     long purgeOlderThan(long epochMillis, int limit);
 
     /** Why the store cannot take writes right now (its last write failed), or empty. */
-    default java.util.Optional<String> problem() {
-        return java.util.Optional.empty();
+    default Optional<String> problem() {
+        return Optional.empty();
     }
+
+    /** Registers the store's figures (commits, commit latency, queue length) in {@code metrics}. */
+    void instrument(Metrics metrics);
 
     @Override
     void close();

@@ -1,6 +1,8 @@
 package fishchat.store.sqlite;
 
 import fishchat.metrics.Metrics;
+import fishchat.store.GroupCommitWriter;
+import fishchat.store.SqlWork;
 import fishchat.store.AppendResult;
 import fishchat.store.Delivery;
 import fishchat.store.MessageStore;
@@ -47,7 +49,8 @@ public final class SqliteStore implements MessageStore {
 
     private final Path file;
     private final Duration timeout;
-    private final GroupCommitWriter writer;
+    private final GroupCommitWriter<Db> writer;
+    private final Db writeConnection;
     private final ExecutorService readers;
     private final List<Db> readerConnections = new ArrayList<>();
     private final ThreadLocal<Db> readerConnection;
@@ -55,9 +58,10 @@ public final class SqliteStore implements MessageStore {
     private SqliteStore(Path file, Duration timeout) throws SQLException {
         this.file = file;
         this.timeout = timeout;
-        Connection writeConnection = open(file);
-        migrate(writeConnection);
-        this.writer = new GroupCommitWriter(new Db(writeConnection), "sqlite-writer");
+        Connection connection = open(file);
+        migrate(connection);
+        this.writeConnection = new Db(connection);
+        this.writer = new GroupCommitWriter<>(new SqliteTransactions(writeConnection), "sqlite-writer");
         this.readers = Executors.newFixedThreadPool(READER_THREADS,
                 Thread.ofPlatform().name("sqlite-reader-", 0).daemon(true).factory());
         this.readerConnection = ThreadLocal.withInitial(this::openReader);
@@ -218,7 +222,7 @@ public final class SqliteStore implements MessageStore {
         return read(db -> Appender.members(db, groupId));
     }
 
-    /** Registers the store's figures (commit latency, commits, queue length) in {@code metrics}. */
+    @Override
     public void instrument(Metrics metrics) {
         writer.instrument(metrics);
     }
@@ -229,7 +233,7 @@ public final class SqliteStore implements MessageStore {
         return failure == null ? Optional.empty() : Optional.of("store cannot write: " + failure);
     }
 
-    private <T> T read(SqlWork<T> work) {
+    private <T> T read(SqlWork<Db, T> work) {
         try {
             return readers.submit(() -> work.apply(readerConnection.get())).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -246,7 +250,13 @@ public final class SqliteStore implements MessageStore {
 
     @Override
     public void close() {
-        writer.close();
+        if (writer.stop()) {
+            try {
+                writeConnection.close();
+            } catch (SQLException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the store: {0}", e.getMessage());
+            }
+        }
         readers.shutdown();
         try {
             readers.awaitTermination(5, TimeUnit.SECONDS);
@@ -263,12 +273,6 @@ public final class SqliteStore implements MessageStore {
             }
         }
         LOG.log(INFO, "message store closed: {0}", file);
-    }
-
-    /** Work on a connection, run on a store thread. */
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T apply(Db db) throws SQLException;
     }
 
     /** The append transaction's steps; runs on the writer thread inside a batch transaction. */

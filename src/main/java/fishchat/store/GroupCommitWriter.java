@@ -1,7 +1,6 @@
-package fishchat.store.sqlite;
+package fishchat.store;
 
 import fishchat.metrics.Metrics;
-import fishchat.store.StoreUnavailableException;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -21,13 +20,15 @@ import static java.lang.System.Logger.Level.WARNING;
 /**
  * The one thread that writes: it takes every write waiting in its queue (up to a batch
  * limit), runs them in one transaction and commits once, so N concurrent senders cost one
- * fsync instead of N. A platform thread, because SQLite is native code: it would hold a
- * virtual thread's carrier for the whole commit.
+ * fsync instead of N. A platform thread, because an engine may be native code (SQLite)
+ * that would hold a virtual thread's carrier for the whole commit.
  *
- * <p>When a batch fails, it is rolled back and each write is retried alone, so one bad
- * write fails only its own caller.
+ * <p>When a write fails, the batch is rolled back and each write is retried alone, so one
+ * bad write fails only its own caller. When the transaction cannot start or commit (the
+ * database is gone), the whole batch fails at once: retrying each alone would only make
+ * every caller wait for the same failure.
  */
-final class GroupCommitWriter implements AutoCloseable {
+public final class GroupCommitWriter<C> implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
     private static final int MAX_BATCH = 512;
     /** Writes waiting at most; past it a caller is answered "overloaded" at once, not after its timeout. */
@@ -39,8 +40,8 @@ final class GroupCommitWriter implements AutoCloseable {
      */
     private static final Duration COMMIT_OUTCOME_WAIT = Duration.ofSeconds(1);
 
-    private final Db db;
-    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final BatchTransactions<C> transactions;
+    private final LinkedBlockingQueue<Pending<C, ?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
     private volatile boolean running = true;
     /** Set once metrics are wired; null until then. */
@@ -50,27 +51,27 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile String lastFailure;
 
     /** A queued write. {@code state} decides, once, whether the writer runs it or its caller withdrew it. */
-    private record Pending<T>(SqliteStore.SqlWork<T> work, CompletableFuture<T> result, AtomicInteger state) {
+    private record Pending<C, T>(SqlWork<C, T> work, CompletableFuture<T> result, AtomicInteger state) {
         static final int QUEUED = 0;
         static final int TAKEN = 1;
         static final int WITHDRAWN = 2;
 
-        Pending(SqliteStore.SqlWork<T> work) {
+        Pending(SqlWork<C, T> work) {
             this(work, new CompletableFuture<>(), new AtomicInteger(QUEUED));
         }
     }
 
-    GroupCommitWriter(Db db, String name) {
-        this.db = db;
+    public GroupCommitWriter(BatchTransactions<C> transactions, String name) {
+        this.transactions = transactions;
         this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
     }
 
     /** Queues a write and waits until it is committed (or failed, or {@code timeout} passed). */
-    <T> T submit(SqliteStore.SqlWork<T> work, Duration timeout) {
+    public <T> T submit(SqlWork<C, T> work, Duration timeout) {
         if (!running) {
             throw new StoreUnavailableException("store closed", null);
         }
-        Pending<T> pending = new Pending<>(work);
+        Pending<C, T> pending = new Pending<>(work);
         if (!queue.offer(pending)) {
             throw new StoreUnavailableException("store overloaded: " + MAX_QUEUED + " writes waiting", null);
         }
@@ -100,10 +101,10 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void loop() {
-        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        List<Pending<C, ?>> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
-                Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending<C, ?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -121,40 +122,52 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void commit(List<Pending<?>> batch) {
+    private void commit(List<Pending<C, ?>> batch) {
+        long started = System.nanoTime();
+        C tx;
         try {
-            // Explicit statements on an autocommit connection: with setAutoCommit(false) the
-            // driver begins the next transaction right after each commit and would hold the
-            // write lock while idle, starving another process that shares the file. IMMEDIATE
-            // takes the lock up front: a deferred transaction that reads first (group members)
-            // cannot upgrade to writing if another process wrote meanwhile (SQLITE_BUSY_SNAPSHOT).
-            long started = System.nanoTime();
-            db.execute("BEGIN IMMEDIATE");
-            // Results are completed only after the commit: nothing is acknowledged before it is durable.
-            List<Runnable> completions = new ArrayList<>(batch.size());
-            for (Pending<?> p : batch) {
-                completions.add(capture(p));
-            }
-            db.execute("COMMIT");
-            lastFailure = null;
-            record(started);
-            completions.forEach(Runnable::run);
+            tx = transactions.begin();
         } catch (SQLException | RuntimeException e) {
-            rollback();
-            lastFailure = String.valueOf(e.getMessage());
+            giveUp(batch, e);
+            return;
+        }
+        // Results are completed only after the commit: nothing is acknowledged before it is durable.
+        List<Runnable> completions = new ArrayList<>(batch.size());
+        try {
+            for (Pending<C, ?> p : batch) {
+                completions.add(capture(tx, p));
+            }
+        } catch (SQLException | RuntimeException e) {
+            transactions.rollback(tx);
             if (batch.size() == 1) {
-                LOG.log(WARNING, "store write failed: {0}", e.getMessage());
-                fail(batch, e);
+                giveUp(batch, e);
             } else {
                 LOG.log(DEBUG, "batch of {0} failed ({1}); retrying each alone", String.valueOf(batch.size()), e.getMessage());
-                for (Pending<?> p : batch) {
+                for (Pending<C, ?> p : batch) {
                     commit(List.of(p));
                 }
             }
+            return;
         }
+        try {
+            transactions.commit(tx);
+        } catch (SQLException | RuntimeException e) {
+            transactions.rollback(tx);
+            giveUp(batch, e);
+            return;
+        }
+        lastFailure = null;
+        record(started);
+        completions.forEach(Runnable::run);
     }
 
-    void instrument(Metrics metrics) {
+    private void giveUp(List<Pending<C, ?>> batch, Exception e) {
+        lastFailure = String.valueOf(e.getMessage());
+        LOG.log(WARNING, "store write failed ({0} writes): {1}", String.valueOf(batch.size()), e.getMessage());
+        fail(batch, e);
+    }
+
+    public void instrument(Metrics metrics) {
         commits = metrics.counter("fishchat_store_commits_total", "Store transactions committed (each one fsync)");
         commitLatency = metrics.latencyHistogram("fishchat_store_commit_seconds",
                 "Time from BEGIN to a durable COMMIT of one batch of writes");
@@ -170,38 +183,41 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** Why writes fail now: closed, or the last commit's error; null when writes work. */
-    String lastFailure() {
+    public String lastFailure() {
         return running ? lastFailure : "closed";
     }
 
+    /** Clears the last failure once the caller knows its cause has gone (the database answers again). */
+    public void forgetFailure() {
+        lastFailure = null;
+    }
+
     /** Runs the work now, unless its caller withdrew it; returns what completes its future later. */
-    private <T> Runnable capture(Pending<T> p) throws SQLException {
+    private <T> Runnable capture(C tx, Pending<C, T> p) throws SQLException {
         if (p.state().get() == Pending.WITHDRAWN
                 || (p.state().get() == Pending.QUEUED && !p.state().compareAndSet(Pending.QUEUED, Pending.TAKEN))) {
             return () -> { }; // the caller timed out before the writer took it and was told "not stored"
         }
-        T value = p.work().apply(db);
+        T value = p.work().apply(tx);
         return () -> p.result().complete(value);
     }
 
-    private void rollback() {
-        try {
-            db.execute("ROLLBACK");
-        } catch (SQLException e) {
-            // Nothing to undo: BEGIN itself failed (e.g. the file was locked past the busy timeout).
-            LOG.log(DEBUG, "store rollback: {0}", e.getMessage());
-        }
-    }
-
-    private static void fail(List<Pending<?>> batch, Throwable cause) {
-        for (Pending<?> p : batch) {
+    private static void fail(List<? extends Pending<?, ?>> batch, Throwable cause) {
+        for (Pending<?, ?> p : batch) {
             p.result().completeExceptionally(cause);
         }
     }
 
-    /** Commits what is queued, then stops the thread and closes the connection. */
+    /**
+     * Commits what is queued, then stops the thread. Returns false when the thread was still
+     * busy after 10 s: then the caller must leave the database open under it.
+     */
     @Override
     public void close() {
+        stop();
+    }
+
+    public boolean stop() {
         running = false;
         thread.interrupt();
         try {
@@ -210,17 +226,13 @@ final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // Whatever came in after the last batch will never run: fail it now rather than at its timeout.
-        List<Pending<?>> left = new ArrayList<>();
+        List<Pending<C, ?>> left = new ArrayList<>();
         queue.drainTo(left);
         fail(left, new StoreUnavailableException("store closed", null));
         if (thread.isAlive()) {
             LOG.log(WARNING, "store writer still busy after 10 s; leaving the database open");
-            return;
+            return false;
         }
-        try {
-            db.close();
-        } catch (SQLException e) {
-            LOG.log(WARNING, "closing the store: {0}", e.getMessage());
-        }
+        return true;
     }
 }

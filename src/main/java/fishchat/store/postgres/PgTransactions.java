@@ -1,0 +1,33 @@
+package fishchat.store.postgres;
+
+import fishchat.store.BatchTransactions;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+
+/** Each batch borrows a pooled connection, so a database restart costs a batch, not the writer. */
+final class PgTransactions implements BatchTransactions<PgBatch> {
+    private final DataSource pool;
+    private final String origin;
+
+    PgTransactions(DataSource pool, String origin) {
+        this.pool = pool;
+        this.origin = origin;
+    }
+
+    @Override
+    public PgBatch begin() throws SQLException {
+        return new PgBatch(pool.getConnection());
+    }
+
+    @Override
+    public void commit(PgBatch batch) throws SQLException {
+        batch.commit(origin);
+        batch.release();
+    }
+
+    @Override
+    public void rollback(PgBatch batch) {
+        batch.abandon();
+    }
+}

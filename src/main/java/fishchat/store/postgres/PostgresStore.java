@@ -1,0 +1,274 @@
+package fishchat.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import fishchat.metrics.Metrics;
+import fishchat.store.AppendResult;
+import fishchat.store.DeliveryListener;
+import fishchat.store.GroupCommitWriter;
+import fishchat.store.MessageStore;
+import fishchat.store.NewMessage;
+import fishchat.store.SqlWork;
+import fishchat.store.StoreUnavailableException;
+import fishchat.store.StoredMessage;
+import fishchat.store.Subscription;
+import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The cluster store: one PostgreSQL database shared by every access node.
+ *
+ * <p>Appends go through a {@link GroupCommitWriter} (many sends, one commit) and each commit
+ * NOTIFYs the (uid, seq) pairs it created; an {@link InboxListener} relays the other nodes'
+ * pairs to {@link #subscribe subscribers}. Reads, membership changes and purges run on the
+ * caller's thread with a pooled connection: the PostgreSQL driver does plain socket I/O
+ * under ReentrantLocks, so a virtual thread waiting on it frees its carrier.
+ */
+public final class PostgresStore implements MessageStore {
+    private static final System.Logger LOG = System.getLogger(PostgresStore.class.getName());
+    private static final int POOL_SIZE = 10;
+
+    private final PostgresSettings settings;
+    private final Duration timeout;
+    private final HikariDataSource pool;
+    private final GroupCommitWriter<PgBatch> writer;
+    private final DeliveryFeed feed = new DeliveryFeed();
+    private final InboxListener listener;
+
+    private PostgresStore(PostgresSettings settings, Duration timeout, HikariDataSource pool) {
+        this.settings = settings;
+        this.timeout = timeout;
+        this.pool = pool;
+        String origin = UUID.randomUUID().toString().substring(0, 8);
+        this.writer = new GroupCommitWriter<>(new PgTransactions(pool, origin), "postgres-writer");
+        // Back from a break, the database answers again: a write failure from the outage no longer describes it.
+        this.listener = new InboxListener(settings, origin, feed, writer::forgetFailure).start();
+    }
+
+    /**
+     * Connects, migrates the schema to this version (Flyway; several nodes starting at once
+     * migrate once) and starts the writer and the LISTEN connection.
+     *
+     * @param timeout how long a caller waits for an answer before {@link StoreUnavailableException}
+     */
+    public static PostgresStore open(PostgresSettings settings, Duration timeout) {
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(poolConfig(settings, timeout));
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot connect to the store at " + settings + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/postgresql")
+                    .load()
+                    .migrate();
+            PostgresStore store = new PostgresStore(settings, timeout, pool);
+            LOG.log(System.Logger.Level.INFO, "message store: PostgreSQL at {0}", settings);
+            return store;
+        } catch (RuntimeException e) { // FlywayException among them
+            pool.close();
+            throw new StoreUnavailableException("cannot prepare the store at " + settings + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static HikariConfig poolConfig(PostgresSettings settings, Duration timeout) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("fishchat-store");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setDataSourceProperties(settings.driverProperties());
+        config.setMaximumPoolSize(POOL_SIZE);
+        // A caller waits at most half its deadline for a connection: a database that is
+        // down is reported while the caller can still be answered.
+        config.setConnectionTimeout(Math.max(250, timeout.toMillis() / 2));
+        config.setValidationTimeout(1_000);
+        config.setInitializationFailTimeout(timeout.toMillis()); // down at start: fail start, clearly
+        return config;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    @Override
+    public AppendResult append(NewMessage message) {
+        return writer.submit(batch -> batch.append(message), timeout);
+    }
+
+    @Override
+    public long lastSeq(long uid) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM user_seq WHERE uid = ?")) {
+                ps.setLong(1, uid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Map<Long, Long> lastSeqs(Collection<Long> uids) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT uid, last_seq FROM user_seq WHERE uid = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("bigint", uids.toArray()));
+                Map<Long, Long> newest = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        newest.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+                return newest;
+            }
+        });
+    }
+
+    @Override
+    public List<StoredMessage> readInbox(long uid, long afterSeq, int limit) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT seq, source_uid, target_uid, group_id, msg_id, body, sent_at
+                    FROM inbox WHERE uid = ? AND seq > ? ORDER BY seq LIMIT ?""")) {
+                ps.setLong(1, uid);
+                ps.setLong(2, afterSeq);
+                ps.setInt(3, limit);
+                List<StoredMessage> page = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long groupId = rs.getLong(4);
+                        page.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getLong(3), groupId,
+                                groupId != 0 ? NewMessage.TYPE_GROUP : NewMessage.TYPE_P2P,
+                                rs.getString(5), rs.getString(6), rs.getLong(7)));
+                    }
+                }
+                return page;
+            }
+        });
+    }
+
+    @Override
+    public boolean join(long groupId, long uid) {
+        return changeMembership("INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING", groupId, uid);
+    }
+
+    @Override
+    public boolean leave(long groupId, long uid) {
+        return changeMembership("DELETE FROM group_members WHERE group_id = ? AND uid = ?", groupId, uid);
+    }
+
+    /** Runs a membership statement taking (group, uid) in its own transaction; true when it changed a row. */
+    private boolean changeMembership(String sql, long groupId, long uid) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, groupId);
+                ps.setLong(2, uid);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<Long> members(long groupId) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM group_members WHERE group_id = ? ORDER BY uid")) {
+                ps.setLong(1, groupId);
+                List<Long> members = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        members.add(rs.getLong(1));
+                    }
+                }
+                return members;
+            }
+        });
+    }
+
+    /**
+     * Every node purges; SKIP LOCKED lets them share the work instead of queueing behind each
+     * other, and the bounded chunk keeps each transaction short next to the appends.
+     */
+    @Override
+    public long purgeOlderThan(long epochMillis, int limit) {
+        return query(c -> {
+            long deleted;
+            try (PreparedStatement inbox = c.prepareStatement("""
+                    DELETE FROM inbox WHERE ctid = ANY (ARRAY(
+                        SELECT ctid FROM inbox WHERE sent_at < ? LIMIT ? FOR UPDATE SKIP LOCKED))""")) {
+                inbox.setLong(1, epochMillis);
+                inbox.setInt(2, limit);
+                deleted = inbox.executeUpdate();
+            }
+            try (PreparedStatement dedup = c.prepareStatement("""
+                    DELETE FROM dedup WHERE ctid = ANY (ARRAY(
+                        SELECT ctid FROM dedup WHERE created_at < ? LIMIT ? FOR UPDATE SKIP LOCKED))""")) {
+                dedup.setLong(1, epochMillis);
+                dedup.setInt(2, limit);
+                dedup.executeUpdate();
+            }
+            return deleted;
+        });
+    }
+
+    @Override
+    public Subscription subscribe(DeliveryListener listener) {
+        return feed.subscribe(listener);
+    }
+
+    @Override
+    public Optional<String> problem() {
+        String feedProblem = listener.problem();
+        if (feedProblem != null) {
+            return Optional.of(feedProblem);
+        }
+        String failure = writer.lastFailure();
+        return failure == null ? Optional.empty() : Optional.of("store cannot write: " + failure);
+    }
+
+    @Override
+    public void instrument(Metrics metrics) {
+        writer.instrument(metrics);
+        metrics.gauge("fishchat_store_pool_active", "Store connections in use", () -> pool.getHikariPoolMXBean().getActiveConnections());
+        metrics.gauge("fishchat_store_pool_waiting", "Threads waiting for a store connection",
+                () -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection());
+        metrics.gauge("fishchat_store_feed_up", "1 while the LISTEN connection for other nodes' messages is up",
+                () -> listener.problem() == null ? 1 : 0);
+        metrics.gauge("fishchat_store_feed_reconnects", "Times the LISTEN connection came back after a break",
+                listener::reconnects);
+    }
+
+    /** Runs work with a pooled connection in autocommit mode, bounded by the store's timeout. */
+    private <T> T query(SqlWork<Connection, T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setNetworkTimeout(null, (int) timeout.toMillis());
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        if (writer.stop()) {
+            pool.close();
+        }
+        LOG.log(System.Logger.Level.INFO, "message store closed: {0}", settings);
+    }
+}
