@@ -6,7 +6,6 @@ import fishchat.protocol.external.offsetMsg;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,18 +14,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
 import java.util.function.LongFunction;
 
 /**
  * Durable one-to-one chat under a fixed offered rate: {@code users} clients log in through the
- * gateway, each sends to random other users on a fixed schedule (the schedule does not
- * wait between sends, but each user has one send in flight, so when acks take longer than a
- * user's interval it falls behind: compare sent with offered), and receivers pull on notify
- * as a real client does. Send→ack is the durable acknowledgement; send→delivered is until
- * the receiver's sync returned it. Only sends started within the window are made.
+ * gateways or straight on access servers, each sends to random other users on a fixed
+ * schedule (the schedule does not wait between sends, but each user has one send in flight,
+ * so when acks take longer than a user's interval it falls behind: compare sent with
+ * offered), and receivers pull on notify as a real client does. Send→ack is the durable
+ * acknowledgement; send→delivered is until the receiver's sync returned it. Only sends
+ * started within the window are made. With users on more than one access node and
+ * {@code crossNode}, senders write only to users on another node, so every message is
+ * delivered across nodes.
  */
 public final class ChatBench {
-    private final InetSocketAddress gateway;
+    private final LoadTargets targets;
     private final int users;
     private final double rate;
     private final Duration duration;
@@ -34,6 +37,7 @@ public final class ChatBench {
     private final LongFunction<String> tokens;
     private final int messageBytes;
     private final LoadSources sources;
+    private final boolean crossNode;
     private final LatencyHistogram ackLatency = new LatencyHistogram();
     private final LatencyHistogram deliveredLatency = new LatencyHistogram();
     private final AtomicLong sent = new AtomicLong();
@@ -41,32 +45,40 @@ public final class ChatBench {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
-    public ChatBench(InetSocketAddress gateway, int users, double rate, Duration duration, long firstUid,
-                     LongFunction<String> tokens, int messageBytes, int sourceCount) {
+    public ChatBench(LoadTargets targets, int users, double rate, Duration duration, long firstUid,
+                     LongFunction<String> tokens, int messageBytes, int sourceCount, boolean crossNode) {
         if (users < 2) {
             throw new IllegalArgumentException("need at least 2 users");
         }
-        this.gateway = gateway;
+        this.targets = targets;
         this.users = users;
         this.rate = rate;
         this.duration = duration;
         this.firstUid = firstUid;
         this.tokens = tokens;
         this.messageBytes = messageBytes;
-        this.sources = new LoadSources(gateway, sourceCount);
+        this.sources = new LoadSources(sourceCount);
+        this.crossNode = crossNode;
     }
 
     public long run(PrintStream out) throws IOException, InterruptedException {
         List<ChatClient> clients = logIn();
+        NodeLayout layout = layoutOf(clients);
+        boolean acrossNodes = crossNode && layout.nodes() > 1;
+        out.printf(Locale.ROOT, "bench chat: %d users on %d access node%s (%s), %s%n", users, layout.nodes(),
+                layout.nodes() == 1 ? "" : "s", targets, acrossNodes ? "cross-node sends" : "sends to any user");
+        out.flush();
+        IntUnaryOperator recipients = acrossNodes
+                ? sender -> layout.userOnAnotherNode(sender, ThreadLocalRandom.current())
+                : sender -> layout.anyOtherUser(sender, ThreadLocalRandom.current());
         long interval = (long) (1e9 * users / rate); // nanoseconds between one user's sends
         long start = System.nanoTime() + 200_000_000L;
         long end = start + duration.toNanos();
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < clients.size(); i++) {
-                ChatClient client = clients.get(i);
-                long uid = firstUid + i;
+                int sender = i;
                 long offset = ThreadLocalRandom.current().nextLong(interval); // spread users over the interval
-                senders.submit(() -> sendLoop(client, uid, start + offset, interval, end));
+                senders.submit(() -> sendLoop(clients.get(sender), sender, recipients, start + offset, interval, end));
             }
         }
         // Let the last notifies and syncs land.
@@ -98,8 +110,7 @@ public final class ChatBench {
                 dialers.submit(() -> {
                     try {
                         long uid = firstUid + n;
-                        InetSocketAddress access = ChatClient.askGateway(gateway, sources.forConnection(n));
-                        ChatClient client = ChatClient.connect(access, sources.forConnection(n), new Receiver());
+                        ChatClient client = targets.connect(n, sources, new Receiver());
                         // From the newest seq: earlier runs' messages are not this run's deliveries.
                         client.login(uid, tokens.apply(uid), ChatClient.FROM_NEWEST);
                         clients[n] = client;
@@ -125,7 +136,16 @@ public final class ChatBench {
         return list;
     }
 
-    private void sendLoop(ChatClient client, long uid, long first, long interval, long end) {
+    /** Which node each user landed on: known only after login when a gateway chose. */
+    private NodeLayout layoutOf(List<ChatClient> clients) {
+        List<Object> nodes = new ArrayList<>(clients.size());
+        for (int n = 0; n < clients.size(); n++) {
+            nodes.add(targets.nodeOf(n, clients.get(n)));
+        }
+        return new NodeLayout(nodes);
+    }
+
+    private void sendLoop(ChatClient client, int sender, IntUnaryOperator recipients, long first, long interval, long end) {
         String padding = "x".repeat(Math.max(0, messageBytes - 20));
         long next = first;
         // A user sends one message at a time; when acks are slower than its interval it falls
@@ -139,10 +159,7 @@ public final class ChatBench {
                     return;
                 }
             }
-            long target = firstUid + ThreadLocalRandom.current().nextInt(users - 1);
-            if (target >= uid) {
-                target++; // anyone but ourselves
-            }
+            long target = firstUid + recipients.applyAsInt(sender);
             long sentAt = System.nanoTime();
             sent.incrementAndGet();
             try {

@@ -40,7 +40,7 @@ public final class GatewayBench {
         this.connections = connections;
         this.warmup = warmup;
         this.duration = duration;
-        this.sources = new LoadSources(target, sourceCount);
+        this.sources = new LoadSources(sourceCount);
     }
 
     /** Runs the load and prints the result line; returns the number of errors. */
@@ -80,7 +80,7 @@ public final class GatewayBench {
             dials.acquire();
             dialers.add(Thread.ofVirtual().start(() -> {
                 try {
-                    opened[n] = FrameClient.connect(target, sources.forConnection(n), Duration.ofSeconds(10));
+                    opened[n] = FrameClient.connect(target, sources.forConnection(n, target), Duration.ofSeconds(10));
                 } catch (IOException e) {
                     synchronized (failure) {
                         failure[0] = e;

@@ -4,7 +4,6 @@ import fishchat.client.ChatClient;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,29 +14,29 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
- * Logged-in, idle users: {@code users} clients log in through the gateway and then only
- * ping, for {@code hold}. Meant to be measured from outside (the server's RSS, or its heap
- * after a full GC with {@code jcmd PID GC.run} and {@code GC.heap_info}): what does a
- * logged-in user who says nothing cost?
+ * Logged-in, idle users: {@code users} clients log in through the gateways or straight on
+ * access servers and then only ping, for {@code hold}. Meant to be measured from outside
+ * (the server's RSS, or its heap after a full GC with {@code jcmd PID GC.run} and
+ * {@code GC.heap_info}): what does a logged-in user who says nothing cost?
  */
 public final class IdleBench {
     private static final Duration PING_EVERY = Duration.ofSeconds(30);
 
-    private final InetSocketAddress gateway;
+    private final LoadTargets targets;
     private final int users;
     private final Duration hold;
     private final long firstUid;
     private final LongFunction<String> tokens;
     private final LoadSources sources;
 
-    public IdleBench(InetSocketAddress gateway, int users, Duration hold, long firstUid, LongFunction<String> tokens,
+    public IdleBench(LoadTargets targets, int users, Duration hold, long firstUid, LongFunction<String> tokens,
                      int sourceCount) {
-        this.gateway = gateway;
+        this.targets = targets;
         this.users = users;
         this.hold = hold;
         this.firstUid = firstUid;
         this.tokens = tokens;
-        this.sources = new LoadSources(gateway, sourceCount);
+        this.sources = new LoadSources(sourceCount);
     }
 
     public long run(PrintStream out) throws InterruptedException {
@@ -49,8 +48,7 @@ public final class IdleBench {
                 int n = i;
                 dialers.submit(() -> {
                     try {
-                        InetSocketAddress access = ChatClient.askGateway(gateway, sources.forConnection(n));
-                        ChatClient client = ChatClient.connect(access, sources.forConnection(n), m -> { });
+                        ChatClient client = targets.connect(n, sources, m -> { });
                         clients.add(client);
                         client.login(firstUid + n, tokens.apply(firstUid + n), ChatClient.FROM_NEWEST);
                     } catch (IOException e) {

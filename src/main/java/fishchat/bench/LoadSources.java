@@ -7,17 +7,14 @@ import java.net.UnknownHostException;
 /**
  * Source addresses for load connections: 127.0.0.2, 127.0.0.3, ... so that thousands of
  * connections to one port do not run out of ephemeral ports on a single source address.
- * For a target outside loopback the OS picks the source.
+ * Decided per target, since one user may dial a loopback gateway and then the access server
+ * it hands out elsewhere: for a target outside loopback the OS picks the source.
  */
 public final class LoadSources {
     private final InetSocketAddress[] sources;
 
-    public LoadSources(InetSocketAddress target, int count) {
-        if (!target.getAddress().isLoopbackAddress() || count < 1) {
-            sources = new InetSocketAddress[] {null};
-            return;
-        }
-        sources = new InetSocketAddress[count];
+    public LoadSources(int count) {
+        sources = new InetSocketAddress[Math.max(1, count)];
         for (int i = 0; i < count; i++) {
             try {
                 sources[i] = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (2 + i)}), 0);
@@ -27,8 +24,8 @@ public final class LoadSources {
         }
     }
 
-    /** The source for the n-th connection (null: let the OS choose). */
-    public InetSocketAddress forConnection(int n) {
-        return sources[n % sources.length];
+    /** The source for the n-th connection, to {@code target} (null: let the OS choose). */
+    public InetSocketAddress forConnection(int n, InetSocketAddress target) {
+        return target.getAddress().isLoopbackAddress() ? sources[n % sources.length] : null;
     }
 }

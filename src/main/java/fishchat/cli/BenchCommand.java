@@ -69,14 +69,19 @@ final class BenchCommand implements Runnable {
                 description = "Message size (default: ${DEFAULT-VALUE}).")
         int messageBytes;
 
+        @Option(names = "--cross-node", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "With users on more than one access node, send only to users on another node "
+                        + "(default: on; --no-cross-node: to anyone).")
+        boolean crossNode;
+
         @Mixin
         LoadFlags load;
 
         @Override
         public Integer call() throws Exception {
             ClientTokenFlags.Minter minter = load.tokens.minter();
-            long failures = new ChatBench(load.gateway, users, rate, duration, load.firstUid, minter::tokenFor,
-                    messageBytes, load.sources).run(System.out);
+            long failures = new ChatBench(load.targets(), users, rate, duration, load.firstUid, minter::tokenFor,
+                    messageBytes, load.sources, crossNode).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }
@@ -97,7 +102,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ClientTokenFlags.Minter minter = load.tokens.minter();
-            long failures = new IdleBench(load.gateway, users, hold, load.firstUid, minter::tokenFor, load.sources)
+            long failures = new IdleBench(load.targets(), users, hold, load.firstUid, minter::tokenFor, load.sources)
                     .run(System.out);
             return failures == 0 ? 0 : 1;
         }

@@ -57,6 +57,7 @@ public final class ChatClient implements Closeable {
     private static final System.Logger LOG = System.getLogger(ChatClient.class.getName());
 
     private final FrameClient frames;
+    private final InetSocketAddress access;
     private final Listener listener;
     private final Duration replyTimeout;
     /** Replies come back in request order: each waits its turn here. */
@@ -74,8 +75,9 @@ public final class ChatClient implements Closeable {
     private long notifies;
     private volatile boolean closed;
 
-    private ChatClient(FrameClient frames, Listener listener, Duration replyTimeout) {
+    private ChatClient(FrameClient frames, InetSocketAddress access, Listener listener, Duration replyTimeout) {
         this.frames = frames;
+        this.access = access;
         this.listener = listener;
         this.replyTimeout = replyTimeout;
         this.reader = Thread.ofVirtual().name("chat-client-reader").start(this::readLoop);
@@ -100,9 +102,16 @@ public final class ChatClient implements Closeable {
         }
     }
 
+    /** Connects to an access server: one from {@link #askGateway}, or one known beforehand. */
     public static ChatClient connect(InetSocketAddress access, InetSocketAddress localAddress, Listener listener)
             throws IOException {
-        return new ChatClient(FrameClient.connect(access, localAddress, CONNECT_TIMEOUT), listener, Duration.ofSeconds(10));
+        return new ChatClient(FrameClient.connect(access, localAddress, CONNECT_TIMEOUT), access, listener,
+                Duration.ofSeconds(10));
+    }
+
+    /** The access server this client connected to (behind a gateway, the one it was handed). */
+    public InetSocketAddress accessAddress() {
+        return access;
     }
 
     /** Syncs from the newest message at login: the backlog is skipped. */

@@ -1,14 +1,21 @@
 package fishchat.bench;
 
+import fishchat.chat.auth.SecretFile;
+import fishchat.cli.HostPort;
 import fishchat.testing.ChatServer;
+import fishchat.testing.FishchatProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,11 +38,11 @@ class BenchProgramsTest {
                     .run(print);
             assertEquals(0, gatewayErrors, out.toString(StandardCharsets.UTF_8));
 
-            long chatFailures = new ChatBench(server.gateway(), 20, 100, Duration.ofSeconds(1), 5000,
-                    server::token, 50, 2).run(print);
+            long chatFailures = new ChatBench(LoadTargets.gateways(List.of(server.gateway())), 20, 100,
+                    Duration.ofSeconds(1), 5000, server::token, 50, 2, true).run(print);
             assertEquals(0, chatFailures, out.toString(StandardCharsets.UTF_8));
 
-            long idleFailures = new IdleBench(server.gateway(), 10, Duration.ofMillis(200), 6000, server::token, 2)
+            long idleFailures = new IdleBench(LoadTargets.gateways(List.of(server.gateway())), 10, Duration.ofMillis(200), 6000, server::token, 2)
                     .run(print);
             assertEquals(0, idleFailures, out.toString(StandardCharsets.UTF_8));
 
@@ -43,6 +50,38 @@ class BenchProgramsTest {
             assertTrue(text.contains("RESULT bench=gateway") && text.contains("RESULT bench=chat")
                     && text.contains("RESULT bench=idle"), text);
             assertTrue(text.matches("(?s).*RESULT bench=chat .*acked=(\\d+) delivered=\\1 .*"), "every ack delivered: " + text);
+            assertTrue(text.contains("20 users on 1 access node (behind 1 gateway), sends to any user"), text);
+        }
+    }
+
+    @Test
+    void chatBenchLogsUsersInOnTwoAccessNodesAndSendsAcrossThem() throws Exception {
+        // The bench mints tokens from DATA/secret: give it the test server's.
+        Files.writeString(data.resolve(SecretFile.DEFAULT_NAME), HexFormat.of().formatHex(ChatServer.SECRET));
+        try (ChatServer server = ChatServer.start(data)) {
+            // One store per process: the same access server listed twice stands in for two nodes.
+            String access = HostPort.format(server.access().address());
+            try (FishchatProcess bench = FishchatProcess.start("bench", "chat", "--access", access, "--access", access,
+                    "--users", "20", "--rate", "100", "--duration", "1s", "--first-uid", "7000", "--sources", "2",
+                    "--data", data.toString())) {
+                assertTrue(bench.process().waitFor(60, TimeUnit.SECONDS), bench.output());
+                String text = bench.output();
+                assertEquals(0, bench.process().exitValue(), text);
+                assertTrue(text.contains("20 users on 2 access nodes (2 --access targets), cross-node sends"), text);
+                assertTrue(text.matches("(?s).*RESULT bench=chat .*acked=([1-9]\\d*) delivered=\\1 .*undelivered=0 errors=0.*"),
+                        "every ack delivered: " + text);
+            }
+        }
+    }
+
+    @Test
+    void gatewayAndAccessTogetherAreRefused() throws Exception {
+        try (FishchatProcess bench = FishchatProcess.start("bench", "chat",
+                "--gateway", "127.0.0.1:1", "--access", "127.0.0.1:2")) {
+            assertTrue(bench.process().waitFor(30, TimeUnit.SECONDS), bench.output());
+            assertEquals(2, bench.process().exitValue(), bench.output());
+            assertTrue(bench.output().contains("--gateway=HOST:PORT, --access=HOST:PORT are mutually exclusive"),
+                    bench.output());
         }
     }
 }
