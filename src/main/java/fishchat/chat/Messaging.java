@@ -66,6 +66,11 @@ public final class Messaging {
         if (utf8Longer(message.msgId(), MAX_MSG_ID_BYTES)) {
             return SendOutcome.rejected(ErrorCode.REQUEST_ERR);
         }
+        // PostgreSQL text cannot hold U+0000: refuse it on every store alike, as a request
+        // error the client will not retry, rather than a server error it would.
+        if (message.body().indexOf('\0') >= 0 || message.msgId().indexOf('\0') >= 0) {
+            return SendOutcome.rejected(ErrorCode.REQUEST_ERR);
+        }
         AppendResult result = store.append(message);
         return switch (result.status()) {
             case STORED -> new SendOutcome(ErrorCode.OK, result.deliveries());

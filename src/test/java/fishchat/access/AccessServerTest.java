@@ -316,6 +316,17 @@ class AccessServerTest {
     }
 
     @Test
+    void aNulCharacterIsARequestErrorOnEveryStore() throws IOException {
+        start();
+        ProtoClient alice = server.login(1);
+        assertEquals(ErrorCode.REQUEST_ERR.code(), sendP2P(alice, 1, 2, "", "a\0b").getErrCode());
+        assertEquals(ErrorCode.REQUEST_ERR.code(), sendP2P(alice, 1, 2, "id\0", "ab").getErrCode());
+        assertEquals(0, sendP2P(alice, 1, 2, "", "ab").getErrCode());
+        ProtoClient bob = server.login(2);
+        assertEquals(List.of("ab"), sync(bob, 0).getMsgsList().stream().map(offsetMsg::getMsg).toList());
+    }
+
+    @Test
     void overlongMsgIdIsRefusedSoNoEntryCanOutgrowASyncReply() throws IOException {
         start();
         ProtoClient alice = server.login(1);

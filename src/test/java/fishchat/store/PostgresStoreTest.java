@@ -184,6 +184,33 @@ class PostgresStoreTest {
         }
     }
 
+    /** A message the database refuses (PostgreSQL text cannot hold U+0000) fails alone; its batch-mates are stored. */
+    @Test
+    void aMessageTheDatabaseRefusesFailsOnlyItsOwnSender() throws Exception {
+        try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
+            List<java.util.concurrent.Future<AppendResult>> good = new ArrayList<>();
+            java.util.concurrent.Future<AppendResult> bad;
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 50; i++) {
+                    long uid = 100 + i;
+                    good.add(senders.submit(() -> a.append(new NewMessage(1, uid, 0, "", "fine", 1))));
+                }
+                bad = senders.submit(() -> a.append(new NewMessage(1, 99, 0, "", "nul \0 inside", 1)));
+                for (int i = 0; i < 50; i++) {
+                    long uid = 200 + i;
+                    good.add(senders.submit(() -> a.append(new NewMessage(1, uid, 0, "", "fine", 1))));
+                }
+            }
+            for (var f : good) {
+                assertEquals(AppendResult.Status.STORED, f.get().status());
+            }
+            var failure = assertThrows(java.util.concurrent.ExecutionException.class, bad::get);
+            assertTrue(failure.getCause() instanceof StoreUnavailableException, failure.toString());
+            assertEquals(0, a.lastSeq(99));
+            assertEquals(1, a.lastSeq(249));
+        }
+    }
+
     @Test
     void retentionPurgesInBoundedChunks() {
         try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {

@@ -9,64 +9,120 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One group-commit transaction on a pooled connection: the appends of a batch, then one
- * NOTIFY per 7.9 KB of (uid, newest seq) pairs, then COMMIT (NOTIFY is delivered only
- * when the commit is).
+ * One group-commit transaction on a pooled connection: the batch's messages go to
+ * {@code fishchat_append_many} in one round trip, then one NOTIFY per 7.9 KB of (uid,
+ * newest seq) pairs, then COMMIT (NOTIFY is delivered only when the commit is).
+ *
+ * <p>When the batch call fails, the batch is rolled back to a savepoint and each message is
+ * tried alone, so a message the database refuses fails only its own sender.
  */
 final class PgBatch {
-    private static final String APPEND = "SELECT status, uids, seqs FROM fishchat_append(?, ?, ?, ?, ?, ?)";
+    private static final String APPEND_MANY =
+            "SELECT idx, status, uids, seqs FROM fishchat_append_many(?, ?, ?, ?, ?, ?)";
 
     private final Connection connection;
+    private final List<PendingAppend> pending = new ArrayList<>();
     private final Map<Long, Long> newestSeqs = new HashMap<>();
-    private PreparedStatement append;
 
     PgBatch(Connection connection) throws SQLException {
         this.connection = connection;
         connection.setAutoCommit(false);
     }
 
-    Connection connection() {
-        return connection;
+    /** Queues a message for this batch; its outcome is known after {@link #commit}. */
+    PendingAppend add(NewMessage m) {
+        PendingAppend p = new PendingAppend(m);
+        pending.add(p);
+        return p;
     }
 
-    AppendResult append(NewMessage m) throws SQLException {
-        if (append == null) {
-            append = connection.prepareStatement(APPEND);
+    private void flush() throws SQLException {
+        if (pending.isEmpty()) {
+            return;
         }
-        append.setLong(1, m.sourceUid());
-        append.setLong(2, m.targetUid());
-        append.setLong(3, m.groupId());
-        append.setString(4, m.msgId());
-        append.setString(5, m.body());
-        append.setLong(6, m.sentAtMillis());
-        try (ResultSet rs = append.executeQuery()) {
-            rs.next();
-            String status = rs.getString(1);
-            switch (status) {
-                case "duplicate":
-                    return AppendResult.DUPLICATE;
-                case "not_a_member":
-                    return AppendResult.NOT_A_MEMBER;
-                case "stored":
-                    break;
-                default:
-                    throw new SQLException("fishchat_append answered an unknown status: " + status);
+        Savepoint beforeBatch = connection.setSavepoint();
+        try {
+            appendAll(pending);
+            connection.releaseSavepoint(beforeBatch);
+        } catch (SQLException batchFailure) {
+            connection.rollback(beforeBatch);
+            for (PendingAppend p : pending) {
+                Savepoint alone = connection.setSavepoint();
+                try {
+                    appendAll(List.of(p));
+                    connection.releaseSavepoint(alone);
+                } catch (SQLException e) {
+                    connection.rollback(alone);
+                    p.refused(e.getMessage());
+                }
             }
-            Long[] uids = longs(rs.getArray(2));
-            Long[] seqs = longs(rs.getArray(3));
-            List<Delivery> deliveries = new ArrayList<>(uids.length);
-            for (int i = 0; i < uids.length; i++) {
-                deliveries.add(new Delivery(uids[i], seqs[i]));
-                newestSeqs.merge(uids[i], seqs[i], Math::max);
-            }
-            return AppendResult.stored(deliveries);
         }
+    }
+
+    private void appendAll(List<PendingAppend> batch) throws SQLException {
+        int n = batch.size();
+        Long[] senders = new Long[n];
+        Long[] targets = new Long[n];
+        Long[] groups = new Long[n];
+        String[] msgIds = new String[n];
+        String[] bodies = new String[n];
+        Long[] sentAt = new Long[n];
+        for (int i = 0; i < n; i++) {
+            NewMessage m = batch.get(i).message;
+            senders[i] = m.sourceUid();
+            targets[i] = m.targetUid();
+            groups[i] = m.groupId();
+            msgIds[i] = m.msgId();
+            bodies[i] = m.body();
+            sentAt[i] = m.sentAtMillis();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(APPEND_MANY)) {
+            ps.setArray(1, connection.createArrayOf("bigint", senders));
+            ps.setArray(2, connection.createArrayOf("bigint", targets));
+            ps.setArray(3, connection.createArrayOf("bigint", groups));
+            ps.setArray(4, connection.createArrayOf("text", msgIds));
+            ps.setArray(5, connection.createArrayOf("text", bodies));
+            ps.setArray(6, connection.createArrayOf("bigint", sentAt));
+            AppendResult[] outcomes = new AppendResult[n];
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    outcomes[rs.getInt(1) - 1] = outcome(rs.getString(2), rs.getArray(3), rs.getArray(4));
+                }
+            }
+            for (int i = 0; i < n; i++) { // only once every row came back: a failure above leaves nothing half-recorded
+                batch.get(i).stored(outcomes[i]);
+                for (Delivery d : outcomes[i].deliveries()) {
+                    newestSeqs.merge(d.uid(), d.seq(), Math::max);
+                }
+            }
+        }
+    }
+
+    private static AppendResult outcome(String status, Array uidArray, Array seqArray) throws SQLException {
+        switch (status) {
+            case "duplicate":
+                return AppendResult.DUPLICATE;
+            case "not_a_member":
+                return AppendResult.NOT_A_MEMBER;
+            case "stored":
+                break;
+            default:
+                throw new SQLException("fishchat_append answered an unknown status: " + status);
+        }
+        Long[] uids = longs(uidArray);
+        Long[] seqs = longs(seqArray);
+        List<Delivery> deliveries = new ArrayList<>(uids.length);
+        for (int i = 0; i < uids.length; i++) {
+            deliveries.add(new Delivery(uids[i], seqs[i]));
+        }
+        return AppendResult.stored(deliveries);
     }
 
     private static Long[] longs(Array array) throws SQLException {
@@ -77,8 +133,9 @@ final class PgBatch {
         }
     }
 
-    /** Announces the batch's deliveries and commits; both or neither happen. */
+    /** Stores the batch, announces its deliveries and commits; all or nothing reaches other nodes. */
     void commit(String origin) throws SQLException {
+        flush();
         if (!newestSeqs.isEmpty()) {
             try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
                 for (String payload : InboxNotifications.encode(origin, newestSeqs)) {
@@ -103,9 +160,6 @@ final class PgBatch {
 
     void release() {
         try {
-            if (append != null) {
-                append.close();
-            }
             connection.close();
         } catch (SQLException e) {
             // Closing a broken connection fails; the pool evicts it either way.

@@ -109,7 +109,8 @@ public final class PostgresStore implements MessageStore {
 
     @Override
     public AppendResult append(NewMessage message) {
-        return writer.submit(batch -> batch.append(message), timeout);
+        // The writer completes the future only after the commit, so the outcome is there by then.
+        return writer.submit(batch -> batch.add(message), timeout).result();
     }
 
     @Override
