@@ -6,6 +6,7 @@ import fishchat.metrics.Metrics;
 import fishchat.store.AppendResult;
 import fishchat.store.DeliveryListener;
 import fishchat.store.GroupCommitWriter;
+import fishchat.store.InboxQueries;
 import fishchat.store.MessageStore;
 import fishchat.store.NewMessage;
 import fishchat.store.SqlWork;
@@ -19,7 +20,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -116,11 +116,8 @@ public final class PostgresStore implements MessageStore {
     @Override
     public long lastSeq(long uid) {
         return query(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM user_seq WHERE uid = ?")) {
-                ps.setLong(1, uid);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : 0L;
-                }
+            try (PreparedStatement ps = c.prepareStatement(InboxQueries.LAST_SEQ)) {
+                return InboxQueries.lastSeq(ps, uid);
             }
         });
     }
@@ -144,34 +141,20 @@ public final class PostgresStore implements MessageStore {
     @Override
     public List<StoredMessage> readInbox(long uid, long afterSeq, int limit) {
         return query(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT seq, source_uid, target_uid, group_id, msg_id, body, sent_at
-                    FROM inbox WHERE uid = ? AND seq > ? ORDER BY seq LIMIT ?""")) {
-                ps.setLong(1, uid);
-                ps.setLong(2, afterSeq);
-                ps.setInt(3, limit);
-                List<StoredMessage> page = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long groupId = rs.getLong(4);
-                        page.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getLong(3), groupId,
-                                groupId != 0 ? NewMessage.TYPE_GROUP : NewMessage.TYPE_P2P,
-                                rs.getString(5), rs.getString(6), rs.getLong(7)));
-                    }
-                }
-                return page;
+            try (PreparedStatement ps = c.prepareStatement(InboxQueries.READ_INBOX)) {
+                return InboxQueries.readInbox(ps, uid, afterSeq, limit);
             }
         });
     }
 
     @Override
     public boolean join(long groupId, long uid) {
-        return changeMembership("INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING", groupId, uid);
+        return changeMembership(InboxQueries.JOIN, groupId, uid);
     }
 
     @Override
     public boolean leave(long groupId, long uid) {
-        return changeMembership("DELETE FROM group_members WHERE group_id = ? AND uid = ?", groupId, uid);
+        return changeMembership(InboxQueries.LEAVE, groupId, uid);
     }
 
     /** Runs a membership statement taking (group, uid) in its own transaction; true when it changed a row. */
@@ -188,15 +171,8 @@ public final class PostgresStore implements MessageStore {
     @Override
     public List<Long> members(long groupId) {
         return query(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT uid FROM group_members WHERE group_id = ? ORDER BY uid")) {
-                ps.setLong(1, groupId);
-                List<Long> members = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        members.add(rs.getLong(1));
-                    }
-                }
-                return members;
+            try (PreparedStatement ps = c.prepareStatement(InboxQueries.MEMBERS)) {
+                return InboxQueries.members(ps, groupId);
             }
         });
     }

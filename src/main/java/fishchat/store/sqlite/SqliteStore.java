@@ -5,6 +5,7 @@ import fishchat.store.GroupCommitWriter;
 import fishchat.store.SqlWork;
 import fishchat.store.AppendResult;
 import fishchat.store.Delivery;
+import fishchat.store.InboxQueries;
 import fishchat.store.MessageStore;
 import fishchat.store.NewMessage;
 import fishchat.store.StoreUnavailableException;
@@ -147,12 +148,12 @@ public final class SqliteStore implements MessageStore {
 
     @Override
     public boolean join(long groupId, long uid) {
-        return changeMembership("INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING", groupId, uid);
+        return changeMembership(InboxQueries.JOIN, groupId, uid);
     }
 
     @Override
     public boolean leave(long groupId, long uid) {
-        return changeMembership("DELETE FROM group_members WHERE group_id = ? AND uid = ?", groupId, uid);
+        return changeMembership(InboxQueries.LEAVE, groupId, uid);
     }
 
     /** Runs a membership statement taking (group, uid); true when it changed a row. */
@@ -186,35 +187,12 @@ public final class SqliteStore implements MessageStore {
 
     @Override
     public long lastSeq(long uid) {
-        return read(db -> {
-            PreparedStatement ps = db.prepare("SELECT last_seq FROM user_seq WHERE uid = ?");
-            ps.setLong(1, uid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0L;
-            }
-        });
+        return read(db -> InboxQueries.lastSeq(db.prepare(InboxQueries.LAST_SEQ), uid));
     }
 
     @Override
     public List<StoredMessage> readInbox(long uid, long afterSeq, int limit) {
-        return read(db -> {
-            PreparedStatement ps = db.prepare("""
-                    SELECT seq, source_uid, target_uid, group_id, msg_id, body, sent_at
-                    FROM inbox WHERE uid = ? AND seq > ? ORDER BY seq LIMIT ?""");
-            ps.setLong(1, uid);
-            ps.setLong(2, afterSeq);
-            ps.setInt(3, limit);
-            List<StoredMessage> page = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long groupId = rs.getLong(4);
-                    page.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getLong(3), groupId,
-                            groupId != 0 ? NewMessage.TYPE_GROUP : NewMessage.TYPE_P2P,
-                            rs.getString(5), rs.getString(6), rs.getLong(7)));
-                }
-            }
-            return page;
-        });
+        return read(db -> InboxQueries.readInbox(db.prepare(InboxQueries.READ_INBOX), uid, afterSeq, limit));
     }
 
     @Override
@@ -332,15 +310,7 @@ public final class SqliteStore implements MessageStore {
         }
 
         static List<Long> members(Db db, long groupId) throws SQLException {
-            PreparedStatement ps = db.prepare("SELECT uid FROM group_members WHERE group_id = ? ORDER BY uid");
-            ps.setLong(1, groupId);
-            List<Long> members = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    members.add(rs.getLong(1));
-                }
-            }
-            return members;
+            return InboxQueries.members(db.prepare(InboxQueries.MEMBERS), groupId);
         }
     }
 }

@@ -1,0 +1,59 @@
+package fishchat.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The reads both SQL engines share (same tables, same SQL): one place for their text and row mapping. */
+public final class InboxQueries {
+    public static final String READ_INBOX = """
+            SELECT seq, source_uid, target_uid, group_id, msg_id, body, sent_at
+            FROM inbox WHERE uid = ? AND seq > ? ORDER BY seq LIMIT ?""";
+    public static final String MEMBERS = "SELECT uid FROM group_members WHERE group_id = ? ORDER BY uid";
+    public static final String LAST_SEQ = "SELECT last_seq FROM user_seq WHERE uid = ?";
+    /** Membership changes take (group, uid); one changed row means it did something. */
+    public static final String JOIN = "INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING";
+    public static final String LEAVE = "DELETE FROM group_members WHERE group_id = ? AND uid = ?";
+
+    private InboxQueries() {
+    }
+
+    /** Runs a prepared {@link #READ_INBOX}. */
+    public static List<StoredMessage> readInbox(PreparedStatement ps, long uid, long afterSeq, int limit) throws SQLException {
+        ps.setLong(1, uid);
+        ps.setLong(2, afterSeq);
+        ps.setInt(3, limit);
+        List<StoredMessage> page = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long groupId = rs.getLong(4);
+                page.add(new StoredMessage(rs.getLong(1), rs.getLong(2), rs.getLong(3), groupId,
+                        groupId != 0 ? NewMessage.TYPE_GROUP : NewMessage.TYPE_P2P,
+                        rs.getString(5), rs.getString(6), rs.getLong(7)));
+            }
+        }
+        return page;
+    }
+
+    /** Runs a prepared {@link #MEMBERS}. */
+    public static List<Long> members(PreparedStatement ps, long groupId) throws SQLException {
+        ps.setLong(1, groupId);
+        List<Long> members = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                members.add(rs.getLong(1));
+            }
+        }
+        return members;
+    }
+
+    /** Runs a prepared {@link #LAST_SEQ}. */
+    public static long lastSeq(PreparedStatement ps, long uid) throws SQLException {
+        ps.setLong(1, uid);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+        }
+    }
+}
