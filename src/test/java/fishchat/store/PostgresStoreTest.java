@@ -211,6 +211,41 @@ class PostgresStoreTest {
         }
     }
 
+    /** Many sends in one batch: a msgID repeated inside the batch is stored once, and one recipient's seqs follow send order. */
+    @Test
+    void oneBatchKeepsSendOrderPerRecipientAndDedupsWithinItself() throws Exception {
+        try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
+            a.join(9, 1);
+            a.join(9, 5);
+            int n = 200;
+            List<java.util.concurrent.Future<AppendResult>> results = new ArrayList<>();
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < n; i++) {
+                    NewMessage m = switch (i % 4) {
+                        case 0 -> new NewMessage(1, 5, 0, "", "p2p " + i, 1);
+                        case 1 -> new NewMessage(1, 0, 9, "", "group " + i, 1);
+                        case 2 -> new NewMessage(2, 5, 0, "same-key", "dup " + i, 1);
+                        default -> new NewMessage(3, 0, 9, "", "not a member " + i, 1);
+                    };
+                    results.add(senders.submit(() -> a.append(m)));
+                }
+            }
+            Map<AppendResult.Status, Long> statuses = new java.util.EnumMap<>(AppendResult.Status.class);
+            for (var r : results) {
+                statuses.merge(r.get().status(), 1L, Long::sum);
+            }
+            assertEquals(Map.of(AppendResult.Status.STORED, (long) n / 2 + 1, AppendResult.Status.DUPLICATE, (long) n / 4 - 1,
+                    AppendResult.Status.NOT_A_MEMBER, (long) n / 4), statuses);
+            List<StoredMessage> inbox = readAll(a, 5);
+            assertEquals(n / 2 + 1, inbox.size());
+            for (int i = 0; i < inbox.size(); i++) {
+                assertEquals(i + 1, inbox.get(i).seq());
+            }
+            assertEquals(1, inbox.stream().filter(m -> m.msgId().equals("same-key")).count());
+            assertEquals(n / 4, readAll(a, 1).size(), "the group sender's own inbox has its group messages");
+        }
+    }
+
     @Test
     void retentionPurgesInBoundedChunks() {
         try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {

@@ -20,8 +20,8 @@ import java.util.Map;
  * {@code fishchat_append_many} in one round trip, then one NOTIFY per 7.9 KB of (uid,
  * newest seq) pairs, then COMMIT (NOTIFY is delivered only when the commit is).
  *
- * <p>When the batch call fails, the batch is rolled back to a savepoint and each message is
- * tried alone, so a message the database refuses fails only its own sender.
+ * <p>When the batch call fails, it is rolled back and each message is tried alone (each
+ * behind a savepoint), so a message the database refuses fails only its own sender.
  */
 final class PgBatch {
     private static final String APPEND_MANY =
@@ -47,12 +47,11 @@ final class PgBatch {
         if (pending.isEmpty()) {
             return;
         }
-        Savepoint beforeBatch = connection.setSavepoint();
         try {
             appendAll(pending);
-            connection.releaseSavepoint(beforeBatch);
         } catch (SQLException batchFailure) {
-            connection.rollback(beforeBatch);
+            // The batch call is the transaction's first statement: rolling back undoes exactly it.
+            connection.rollback();
             for (PendingAppend p : pending) {
                 Savepoint alone = connection.setSavepoint();
                 try {
