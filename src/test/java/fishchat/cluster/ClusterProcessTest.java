@@ -267,6 +267,25 @@ class ClusterProcessTest {
         }
     }
 
+    /** Nodes talk through PostgreSQL, not etcd: with etcd down, cross-node delivery goes on. */
+    @Test
+    @Order(6)
+    void etcdDownLeavesCrossNodeDeliveryAlone() throws Exception {
+        User onA = new User(45, accessA);
+        User onB = new User(46, accessB);
+        etcd.stop();
+        try {
+            assertEquals(ErrorCode.OK, onA.client.sendP2P(46, "e1", "while etcd is down"));
+            assertEquals(ErrorCode.OK, onB.client.sendP2P(45, "e2", "and back"));
+            onB.awaitBodies(1);
+            onA.awaitBodies(1);
+            InetSocketAddress handed = ChatClient.askGateway(gateway, null);
+            assertTrue(handed.equals(accessA) || handed.equals(accessB), "the gateway answers from its last list: " + handed);
+        } finally {
+            etcd.start();
+        }
+    }
+
     /**
      * PostgreSQL stopped and started again while senders on node A send to a user on node B:
      * sends fail (90001) during the outage and are retried with the same msgID; every
@@ -274,7 +293,7 @@ class ClusterProcessTest {
      * says 503 with the reason.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void postgresRestartedUnderLoadLosesAndDuplicatesNothing() throws Exception {
         User receiver = new User(50, accessB);
         int senders = 4;
@@ -345,7 +364,7 @@ class ClusterProcessTest {
 
     /** Node B killed with -9 after acknowledging: its user comes back through the gateway on node A and syncs everything. */
     @Test
-    @Order(7)
+    @Order(8)
     void aUserOfAKilledNodeReconnectsThroughTheGatewayAndSyncsEverything() throws Exception {
         User stranded = new User(60, accessB);
         User sender = new User(61, accessA);
