@@ -40,6 +40,7 @@ public final class AdminServer implements AutoCloseable {
         server.createContext("/healthz", this::health);
         server.createContext("/metrics", this::metrics);
         metrics.gauge("fishchat_draining", "1 while an orderly shutdown drains this node", () -> draining ? 1 : 0);
+        JvmMetrics.register(metrics); // one admin server per process: the JVM's figures once
     }
 
     public AdminServer start() {

@@ -102,38 +102,9 @@ public final class ChatBench {
     }
 
     private List<ChatClient> logIn() throws IOException, InterruptedException {
-        ChatClient[] clients = new ChatClient[users];
-        IOException[] failure = new IOException[1];
-        try (ExecutorService dialers = Executors.newFixedThreadPool(16, Thread.ofVirtual().factory())) {
-            for (int i = 0; i < users; i++) {
-                int n = i;
-                dialers.submit(() -> {
-                    try {
-                        long uid = firstUid + n;
-                        ChatClient client = targets.connect(n, sources, new Receiver());
-                        // From the newest seq: earlier runs' messages are not this run's deliveries.
-                        client.login(uid, tokens.apply(uid), ChatClient.FROM_NEWEST);
-                        clients[n] = client;
-                    } catch (IOException e) {
-                        synchronized (failure) {
-                            failure[0] = e;
-                        }
-                    }
-                });
-            }
-        }
-        List<ChatClient> list = new ArrayList<>();
-        for (ChatClient c : clients) {
-            if (c != null) {
-                list.add(c);
-            }
-        }
-        if (failure[0] != null) {
-            list.forEach(ChatClient::close);
-            throw new IOException("only " + list.size() + " of " + users + " users logged in: " + failure[0].getMessage(),
-                    failure[0]);
-        }
-        return list;
+        // From the newest seq: earlier runs' messages are not this run's deliveries.
+        return UserLogins.all(users, n -> targets.logIn(n, sources, new Receiver(), firstUid + n,
+                tokens.apply(firstUid + n), ChatClient.FROM_NEWEST));
     }
 
     /** Which node each user landed on: known only after login when a gateway chose. */
@@ -146,7 +117,7 @@ public final class ChatBench {
     }
 
     private void sendLoop(ChatClient client, int sender, IntUnaryOperator recipients, long first, long interval, long end) {
-        String padding = "x".repeat(Math.max(0, messageBytes - 20));
+        String padding = TimedText.padding(messageBytes);
         long next = first;
         // A user sends one message at a time; when acks are slower than its interval it falls
         // behind its schedule (sent < offered), and stops at the end of the window regardless.
@@ -163,7 +134,7 @@ public final class ChatBench {
             long sentAt = System.nanoTime();
             sent.incrementAndGet();
             try {
-                ErrorCode code = client.sendP2P(target, "", sentAt + " " + padding);
+                ErrorCode code = client.sendP2P(target, "", TimedText.of(sentAt, padding));
                 long now = System.nanoTime();
                 if (code == ErrorCode.OK) {
                     acked.incrementAndGet();
@@ -182,17 +153,10 @@ public final class ChatBench {
     private final class Receiver implements ChatClient.Listener {
         @Override
         public void onMessage(offsetMsg message) {
-            String text = message.getMsg();
-            int space = text.indexOf(' ');
-            if (space <= 0) {
-                return;
-            }
-            try {
-                long sentAt = Long.parseLong(text.substring(0, space));
+            long sentAt = TimedText.sentAtNanos(message.getMsg());
+            if (sentAt >= 0) {
                 deliveredLatency.recordNanos(System.nanoTime() - sentAt);
                 delivered.incrementAndGet();
-            } catch (NumberFormatException e) {
-                // not one of ours
             }
         }
     }

@@ -39,6 +39,22 @@ public final class LoadTargets {
     }
 
     /**
+     * Connects user n as {@link #connect} does and logs it in as {@code uid}, syncing from
+     * {@code fromSeq} ({@link ChatClient#login}); a failed login closes the connection.
+     */
+    public ChatClient logIn(int n, LoadSources sources, ChatClient.Listener listener, long uid, String token, long fromSeq)
+            throws IOException {
+        ChatClient client = connect(n, sources, listener);
+        try {
+            client.login(uid, token, fromSeq);
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /**
      * Which node user n (connected as {@code client}) is on. Given access servers are nodes
      * by position, so one address listed twice counts as two nodes; behind gateways only the
      * access server a user was handed tells.

@@ -38,7 +38,12 @@ final class NodeLayout {
 
     /** A random user other than {@code sender}. */
     int anyOtherUser(int sender, RandomGenerator random) {
-        int other = random.nextInt(nodeOfUser.length - 1);
+        return anyOtherUser(nodeOfUser.length, sender, random);
+    }
+
+    /** A random user of {@code users} other than {@code sender}, wherever it is. */
+    static int anyOtherUser(int users, int sender, RandomGenerator random) {
+        int other = random.nextInt(users - 1);
         return other >= sender ? other + 1 : other;
     }
 

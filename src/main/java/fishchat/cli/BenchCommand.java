@@ -3,17 +3,21 @@ package fishchat.cli;
 import fishchat.bench.ChatBench;
 import fishchat.bench.GatewayBench;
 import fishchat.bench.IdleBench;
+import fishchat.bench.ServerSampler;
+import fishchat.bench.SoakBench;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load programs that print their figures on one RESULT line.",
-        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class, BenchCommand.Idle.class})
+        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class, BenchCommand.Idle.class, BenchCommand.Soak.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -104,6 +108,74 @@ final class BenchCommand implements Runnable {
             ClientTokenFlags.Minter minter = load.tokens.minter();
             long failures = new IdleBench(load.targets(), users, hold, load.firstUid, minter::tokenFor, load.sources)
                     .run(System.out);
+            return failures == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = {"A long run of mixed load (logins, pings, one-to-one chat, reconnects) while the server's "
+                    + "memory, threads and open files are sampled: does anything grow without bound?",
+                    "Prints a progress line every --report-every and one RESULT line."})
+    static final class Soak implements Callable<Integer> {
+        @Option(names = "--users", defaultValue = "2000", paramLabel = "N", description = "Logged-in users (default: ${DEFAULT-VALUE}).")
+        int users;
+
+        @Option(names = "--rate", defaultValue = "200", paramLabel = "MSG/S",
+                description = "Total one-to-one messages/s, to random other users (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--reconnects-per-second", defaultValue = "5", paramLabel = "N",
+                description = "A random user closes its connection and logs in again through the gateway, syncing from "
+                        + "its last seq, this often (default: ${DEFAULT-VALUE}; 0: no churn).")
+        double reconnectsPerSecond;
+
+        @Option(names = "--duration", defaultValue = "30m", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Load time (default: ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--report-every", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Progress line period (default: ${DEFAULT-VALUE}).")
+        Duration reportEvery;
+
+        @Option(names = "--message-bytes", defaultValue = "100", paramLabel = "BYTES",
+                description = "Message size (default: ${DEFAULT-VALUE}).")
+        int messageBytes;
+
+        @Option(names = "--server-pid", defaultValue = "-1", paramLabel = "PID",
+                description = "Sample this process's RSS, threads and open files from /proc (the standalone or access "
+                        + "server's pid: bin/fishchat execs the JVM, so it is the launcher's pid).")
+        long serverPid;
+
+        @Option(names = "--server-metrics", paramLabel = "URL",
+                description = "Sample the server's heap from its admin endpoint, e.g. http://127.0.0.1:9100/metrics.")
+        URI serverMetrics;
+
+        @Option(names = "--samples", paramLabel = "FILE",
+                description = "Write the samples here as CSV (docs/plot-soak.sh plots them).")
+        Path samples;
+
+        @Option(names = "--sample-every", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Sampling period (default: ${DEFAULT-VALUE}).")
+        Duration sampleEvery;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        LoadFlags load;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean sampling = serverPid >= 0 || serverMetrics != null;
+            if (samples != null && !sampling) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--samples needs --server-pid or --server-metrics to sample");
+            }
+            ClientTokenFlags.Minter minter = load.tokens.minter();
+            ServerSampler sampler = sampling
+                    ? new ServerSampler(serverPid, serverMetrics, samples, sampleEvery, System.out) : null;
+            long failures = new SoakBench(load.targets(), users, rate, reconnectsPerSecond, duration, reportEvery,
+                    load.firstUid, minter::tokenFor, messageBytes, load.sources, sampler).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }

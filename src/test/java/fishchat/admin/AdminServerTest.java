@@ -85,6 +85,10 @@ class AdminServerTest {
             assertTrue(value(text, "fishchat_store_commit_seconds_count") >= 1);
             assertTrue(text.contains("# TYPE fishchat_store_commit_seconds histogram"));
             assertTrue(text.contains("fishchat_store_commit_seconds_bucket{le=\"+Inf\"}"));
+            assertTrue(value(text, "fishchat_jvm_heap_used_bytes") > 0);
+            assertTrue(value(text, "fishchat_jvm_threads") > 0);
+            System.gc(); // the heap after GC is 0 until the first collection
+            assertTrue(value(get(admin, "/metrics").body(), "fishchat_jvm_heap_after_gc_bytes") > 0);
 
             store.close(); // as if the disk had gone: the node can no longer take writes
             HttpResponse<String> sick = get(admin, "/healthz");

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +72,40 @@ class BenchProgramsTest {
                 assertTrue(text.matches("(?s).*RESULT bench=chat .*acked=([1-9]\\d*) delivered=\\1 .*undelivered=0 errors=0.*"),
                         "every ack delivered: " + text);
             }
+        }
+    }
+
+    @Test
+    void soakRunsMixedLoadAgainstAServerProcessAndSamplesIt() throws Exception {
+        Path samples = data.resolve("soak.csv");
+        try (FishchatProcess server = FishchatProcess.start("standalone", "--data", data.toString(),
+                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0")) {
+            String gateway = server.await(Pattern.compile("gateway listening on (\\S+)"), 60).group(1);
+            String admin = server.await(Pattern.compile("admin listening on (\\S+) "), 60).group(1);
+            try (FishchatProcess bench = FishchatProcess.start("bench", "soak", "--gateway", gateway,
+                    "--users", "20", "--rate", "40", "--reconnects-per-second", "4", "--duration", "4s",
+                    "--report-every", "1s", "--sample-every", "1s", "--first-uid", "8000", "--sources", "2",
+                    "--data", data.toString(), "--server-pid", Long.toString(server.process().pid()),
+                    "--server-metrics", "http://" + admin + "/metrics", "--samples", samples.toString())) {
+                assertTrue(bench.process().waitFor(60, TimeUnit.SECONDS), bench.output());
+                String text = bench.output();
+                assertEquals(0, bench.process().exitValue(), text);
+                assertTrue(text.contains("bench soak: 20 users logged in (behind 1 gateway)"), text);
+                assertTrue(text.contains("soak t=1s sent="), text);
+                assertTrue(text.matches("(?s).*RESULT bench=soak .*acked=([1-9]\\d*) delivered=\\1 pings=\\d+ "
+                        + "reconnects=[1-9]\\d* .*sample_failures=0 undelivered=0 errors=0.*"), text);
+            }
+        }
+        List<String> lines = Files.readAllLines(samples);
+        assertEquals("elapsed_s,rss_bytes,threads,open_files,heap_used_bytes,heap_after_gc_bytes", lines.get(0));
+        assertTrue(lines.size() >= 5, "a sample a second for 4 s and the logins: " + lines);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(",", -1);
+            assertEquals(6, fields.length, line);
+            for (int i = 1; i < 5; i++) { // the heap after GC may be 0 before the first collection
+                assertTrue(Long.parseLong(fields[i]) > 0, "every figure read: " + line);
+            }
+            assertTrue(Long.parseLong(fields[5]) >= 0, line);
         }
     }
 
