@@ -23,7 +23,9 @@ import java.util.function.LongFunction;
  * schedule (the schedule does not wait between sends, but each user has one send in flight,
  * so when acks take longer than a user's interval it falls behind: compare sent with
  * offered), and receivers pull on notify as a real client does. Send→ack is the durable
- * acknowledgement; send→delivered is until the receiver's sync returned it. Only sends
+ * acknowledgement; send→delivered is until the receiver's sync returned it; both are
+ * timed from when the send was due on the schedule, so a user that fell behind counts
+ * its backlog (open loop, no coordinated omission). Only sends
  * started within the window are made. With users on more than one access node and
  * {@code crossNode}, senders write only to users on another node, so every message is
  * delivered across nodes.
@@ -131,7 +133,9 @@ public final class ChatBench {
                 }
             }
             long target = firstUid + recipients.applyAsInt(sender);
-            long sentAt = System.nanoTime();
+            // Timed from when the send was due, not from when it went: a send held up behind a
+            // slow one counts its wait (no coordinated omission).
+            long sentAt = next;
             sent.incrementAndGet();
             try {
                 ErrorCode code = client.sendP2P(target, "", TimedText.of(sentAt, padding));

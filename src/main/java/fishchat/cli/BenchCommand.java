@@ -2,6 +2,7 @@ package fishchat.cli;
 
 import fishchat.bench.ChatBench;
 import fishchat.bench.GatewayBench;
+import fishchat.bench.GroupBench;
 import fishchat.bench.IdleBench;
 import fishchat.bench.ServerSampler;
 import fishchat.bench.SoakBench;
@@ -17,7 +18,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load programs that print their figures on one RESULT line.",
-        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class, BenchCommand.Idle.class, BenchCommand.Soak.class})
+        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class, BenchCommand.Group.class, BenchCommand.Idle.class, BenchCommand.Soak.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -86,6 +87,39 @@ final class BenchCommand implements Runnable {
             ClientTokenFlags.Minter minter = load.tokens.minter();
             long failures = new ChatBench(load.targets(), users, rate, duration, load.firstUid, minter::tokenFor,
                     messageBytes, load.sources, crossNode).run(System.out);
+            return failures == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "group", mixinStandardHelpOptions = true,
+            description = "Group fan-out at a fixed offered rate: members join one group, random members post to it, "
+                    + "everyone syncs on notify; reports per-member and all-members delivery latency.")
+    static final class Group implements Callable<Integer> {
+        @Option(names = "--members", defaultValue = "500", paramLabel = "N", description = "Group members, all logged in (default: ${DEFAULT-VALUE}).")
+        int members;
+
+        @Option(names = "--group-id", defaultValue = "1", paramLabel = "ID", description = "The group (default: ${DEFAULT-VALUE}).")
+        long groupId;
+
+        @Option(names = "--rate", defaultValue = "50", paramLabel = "MSG/S", description = "Group messages/s (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Sending time (default: ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--message-bytes", defaultValue = "100", paramLabel = "BYTES",
+                description = "Message size (default: ${DEFAULT-VALUE}).")
+        int messageBytes;
+
+        @Mixin
+        LoadFlags load;
+
+        @Override
+        public Integer call() throws Exception {
+            ClientTokenFlags.Minter minter = load.tokens.minter();
+            long failures = new GroupBench(load.targets(), members, groupId, rate, duration, load.firstUid, minter::tokenFor,
+                    messageBytes, load.sources).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }

@@ -43,6 +43,10 @@ class BenchProgramsTest {
                     Duration.ofSeconds(1), 5000, server::token, 50, 2, true).run(print);
             assertEquals(0, chatFailures, out.toString(StandardCharsets.UTF_8));
 
+            long groupFailures = new GroupBench(LoadTargets.gateways(List.of(server.gateway())), 12, 3, 20,
+                    Duration.ofSeconds(1), 8000, server::token, 50, 2).run(print);
+            assertEquals(0, groupFailures, out.toString(StandardCharsets.UTF_8));
+
             long idleFailures = new IdleBench(LoadTargets.gateways(List.of(server.gateway())), 10, Duration.ofMillis(200), 6000, server::token, 2)
                     .run(print);
             assertEquals(0, idleFailures, out.toString(StandardCharsets.UTF_8));
@@ -51,6 +55,11 @@ class BenchProgramsTest {
             assertTrue(text.contains("RESULT bench=gateway") && text.contains("RESULT bench=chat")
                     && text.contains("RESULT bench=idle"), text);
             assertTrue(text.matches("(?s).*RESULT bench=chat .*acked=(\\d+) delivered=\\1 .*"), "every ack delivered: " + text);
+            java.util.regex.Matcher group = java.util.regex.Pattern.compile(
+                    "RESULT bench=group members=12 .* acked=(\\d+) deliveries=(\\d+) expected_deliveries=(\\d+) .*incomplete=0 errors=0").matcher(text);
+            assertTrue(group.find(), "every group message reached all 12 members: " + text);
+            assertEquals(Long.parseLong(group.group(2)), Long.parseLong(group.group(3)));
+            assertEquals(12 * Long.parseLong(group.group(1)), Long.parseLong(group.group(3)));
             assertTrue(text.contains("20 users on 1 access node (behind 1 gateway), sends to any user"), text);
         }
     }
