@@ -30,6 +30,10 @@ final class ChatCommand implements Callable<Integer> {
             description = "Gateway to ask for an access server (default: ${DEFAULT-VALUE}).")
     InetSocketAddress gateway;
 
+    @Option(names = "--access", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Connect to this access server instead of asking the gateway (e.g. to pick a node of a cluster).")
+    InetSocketAddress accessServer;
+
     @Option(names = "--uid", required = true, paramLabel = "UID", description = "Your user id.")
     long uid;
 
@@ -39,7 +43,7 @@ final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        InetSocketAddress access = ChatClient.askGateway(gateway, null);
+        InetSocketAddress access = accessServer != null ? accessServer : ChatClient.askGateway(gateway, null);
         ChatClient client = ChatClient.connect(access, null, new ChatClient.Listener() {
             @Override
             public void onMessage(offsetMsg m) {
