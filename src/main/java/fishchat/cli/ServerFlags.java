@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 
 /** Listening flags shared by every server command. */
 final class ServerFlags {
-    @Option(names = "--backlog", defaultValue = "1024", paramLabel = "N",
-            description = "Pending-connection queue of the listening socket (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backlog", defaultValue = "4096", paramLabel = "N",
+            description = "Pending-connection queue of the listening socket; the kernel caps it at net.core.somaxconn (default: ${DEFAULT-VALUE}).")
     int backlog;
 
     @Option(names = "--max-connections", defaultValue = "100000", paramLabel = "N",

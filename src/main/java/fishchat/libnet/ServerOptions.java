@@ -38,7 +38,8 @@ public record ServerOptions(
         byte[] oversizeFrame,
         String name) {
 
-    public static final int DEFAULT_BACKLOG = 1024;
+    /** A reconnect storm after a node dies arrives at once; the kernel caps it at net.core.somaxconn (4096 on current kernels). */
+    public static final int DEFAULT_BACKLOG = 4096;
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
     public static final int DEFAULT_READ_BUFFER = 128;
     public static final int DEFAULT_PUSH_QUEUE = 64;
