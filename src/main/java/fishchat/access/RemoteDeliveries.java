@@ -35,6 +35,9 @@ final class RemoteDeliveries implements DeliveryListener {
     @Override
     public void resynchronize() {
         List<Long> uids = online.uids();
+        if (uids.isEmpty()) {
+            return; // e.g. the feed's first connection, before anyone logged in
+        }
         int notified = 0;
         try {
             for (int from = 0; from < uids.size(); from += CHUNK) {

@@ -193,6 +193,7 @@ class ClusterProcessTest {
         carol.awaitBodies(1);
         assertEquals(ErrorCode.OK, alice.client.sendGroup(77, "g2", "from node a"));
         bob.awaitBodies(3);
+        carol.awaitBodies(2);
         assertEquals(List.of("hello bob", "from node b", "from node a"), bob.bodies());
         assertEquals(List.of("from node b", "from node a"), carol.bodies());
         assertEquals(77, carol.received.get(0).getGroupID());
@@ -259,11 +260,13 @@ class ClusterProcessTest {
         try (ProtoClient raw = ProtoClient.connect(accessB)) { // no periodic sync: only a notify can wake it
             raw.send(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(40).setToken(tokens.mint(40, Duration.ofHours(1))).build());
             assertEquals(0, raw.receive(Cmd.LOGIN.code(), ResLogin.parser()).getErrCode());
+            long resyncsBefore = countLines(nodeB, "store feed resumed: re-notified");
             pg.superuserExecute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'fishchat-listen'");
             assertEquals(ErrorCode.OK, sender.client.sendP2P(40, "during-break", "sent while B was deaf"));
             ResNotify notify = raw.receiveSkipping(Cmd.NOTIFY.code(), ResNotify.parser());
             assertEquals(1, notify.getCurrentID());
-            nodeB.await(Pattern.compile("store feed resumed: re-notified"), 15);
+            Await.until("node B re-notified its sessions", Duration.ofSeconds(15),
+                    () -> countLines(nodeB, "store feed resumed: re-notified") > resyncsBefore);
         }
     }
 
@@ -391,6 +394,10 @@ class ClusterProcessTest {
         back.login(60, tokens.mint(60, Duration.ofHours(1)), 0);
         Await.until("synced all 20", Duration.ofSeconds(15), () -> synced.size() >= 20);
         assertEquals(sent, synced.stream().map(offsetMsg::getMsg).toList());
+    }
+
+    private static long countLines(FishchatProcess process, String text) {
+        return process.output().lines().filter(line -> line.contains(text)).count();
     }
 
     private HttpResponse<String> healthz() {

@@ -34,7 +34,7 @@ final class InboxListener implements AutoCloseable {
     private volatile String problem = "not connected yet";
     private volatile long reconnects;
 
-    /** @param onReconnected run after the connection came back from a break (before the resync) */
+    /** @param onReconnected run whenever the connection is up after a failed attempt (before the resync) */
     InboxListener(PostgresSettings settings, String origin, DeliveryFeed feed, Runnable onReconnected) {
         this.settings = settings;
         this.origin = origin;
@@ -59,6 +59,7 @@ final class InboxListener implements AutoCloseable {
     private void loop() {
         Duration backoff = FIRST_BACKOFF;
         boolean connectedBefore = false;
+        boolean outageLogged = false;
         while (running) {
             try (Connection c = settings.connect(APPLICATION_NAME)) {
                 try (Statement s = c.createStatement()) {
@@ -67,19 +68,26 @@ final class InboxListener implements AutoCloseable {
                 if (connectedBefore) {
                     reconnects++;
                     LOG.log(System.Logger.Level.INFO, "store feed: LISTEN connection restored");
+                }
+                // Up after any failed attempt (the very first connection included, which
+                // may come after an outage): what was announced meanwhile is lost.
+                if (problem != null) {
                     onReconnected.run();
                     feed.resynchronize();
                 }
                 problem = null;
                 connectedBefore = true;
+                outageLogged = false;
                 backoff = FIRST_BACKOFF;
                 listen(c.unwrap(PGConnection.class), c);
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
                     break;
                 }
-                if (problem == null) { // one line per outage, not per attempt
-                    LOG.log(System.Logger.Level.WARNING, "store feed: LISTEN connection lost ({0}); reconnecting", e.getMessage());
+                if (!outageLogged) { // one line per outage, not per attempt
+                    LOG.log(System.Logger.Level.WARNING, "store feed: {0} ({1}); reconnecting",
+                            connectedBefore ? "LISTEN connection lost" : "cannot LISTEN", e.getMessage());
+                    outageLogged = true;
                 }
                 problem = "store feed disconnected: " + e.getMessage();
                 sleep(backoff);
