@@ -66,13 +66,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rate", defaultValue = "1000", paramLabel = "MSG/S", description = "Total offered messages/s (default: ${DEFAULT-VALUE}).")
         double rate;
 
-        @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "Sending time (default: ${DEFAULT-VALUE}).")
-        Duration duration;
-
-        @Option(names = "--message-bytes", defaultValue = "100", paramLabel = "BYTES",
-                description = "Message size (default: ${DEFAULT-VALUE}).")
-        int messageBytes;
+        @Mixin
+        SendFlags send;
 
         @Option(names = "--cross-node", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "With users on more than one access node, send only to users on another node "
@@ -85,8 +80,8 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ClientTokenFlags.Minter minter = load.tokens.minter();
-            long failures = new ChatBench(load.targets(), users, rate, duration, load.firstUid, minter::tokenFor,
-                    messageBytes, load.sources, crossNode).run(System.out);
+            long failures = new ChatBench(load.targets(), users, rate, send.duration, load.firstUid, minter::tokenFor,
+                    send.messageBytes, load.sources, crossNode).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }
@@ -104,13 +99,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rate", defaultValue = "50", paramLabel = "MSG/S", description = "Group messages/s (default: ${DEFAULT-VALUE}).")
         double rate;
 
-        @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "Sending time (default: ${DEFAULT-VALUE}).")
-        Duration duration;
-
-        @Option(names = "--message-bytes", defaultValue = "100", paramLabel = "BYTES",
-                description = "Message size (default: ${DEFAULT-VALUE}).")
-        int messageBytes;
+        @Mixin
+        SendFlags send;
 
         @Mixin
         LoadFlags load;
@@ -118,8 +108,8 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ClientTokenFlags.Minter minter = load.tokens.minter();
-            long failures = new GroupBench(load.targets(), members, groupId, rate, duration, load.firstUid, minter::tokenFor,
-                    messageBytes, load.sources).run(System.out);
+            long failures = new GroupBench(load.targets(), members, groupId, rate, send.duration, load.firstUid, minter::tokenFor,
+                    send.messageBytes, load.sources).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }
