@@ -183,7 +183,7 @@ public final class FrameServer implements AutoCloseable {
                 if (!session.claimForRequest()) {
                     break; // a stop claimed this session between two requests
                 }
-                handler.onFrame(session, body);
+                handle(session, body);
                 session.requestDone();
                 String ending = session.endAfterReply();
                 if (ending != null || stopping) {
@@ -218,6 +218,15 @@ public final class FrameServer implements AutoCloseable {
             LOG.log(INFO, "{0} closed after {1} ms: {2}", session,
                     String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)), session.closeReason());
             threadEnded();
+        }
+    }
+
+    /** Runs the handler for one frame: here, or on a short-lived thread if it may park deep. */
+    private void handle(Session session, byte[] body) throws IOException {
+        if (handler.mayBlockDeep(session, body)) {
+            DeepWork.run(() -> handler.onFrame(session, body));
+        } else {
+            handler.onFrame(session, body);
         }
     }
 
