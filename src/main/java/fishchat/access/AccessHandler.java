@@ -60,6 +60,27 @@ final class AccessHandler implements FrameHandler {
         session.send(Replies.status(cmd, code));
     }
 
+    /**
+     * A login, and the requests of a logged-in session that wait for the store, may park
+     * deep in the call chain; pings and acks are answered from memory.
+     */
+    @Override
+    public boolean mayBlockDeep(Session session, byte[] body) {
+        Cmd cmd;
+        try {
+            cmd = Cmd.of(Envelope.cmdOf(body));
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
+        if (cmd == Cmd.LOGIN) {
+            return true;
+        }
+        return switch (cmd) {
+            case SEND_P2P_MSG, SEND_GROUP_MSG, SYNC_MSG, JOIN_GROUP, LEAVE_GROUP -> uidOf(session) != 0;
+            case null, default -> false;
+        };
+    }
+
     @Override
     public void onFrame(Session session, byte[] body) throws IOException {
         Cmd cmd;

@@ -2,7 +2,10 @@ package fishchat.access;
 
 import fishchat.chat.TokenBucket;
 
-/** What an access session knows once logged in: its uid and its send allowance. Session thread only. */
+/**
+ * What an access session knows once logged in: its uid and its send allowance. Used by one
+ * request at a time (on the session thread, or on the work thread it waits for).
+ */
 final class SessionState {
     final long uid;
     /** Set (from another session's thread) when a newer login of the same user replaced this one. */

@@ -1,6 +1,7 @@
 package fishchat.bench;
 
 import fishchat.client.ChatClient;
+import fishchat.protocol.ErrorCode;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,6 +19,10 @@ import java.util.function.LongFunction;
  * access servers and then only ping, for {@code hold}. Meant to be measured from outside
  * (the server's RSS, or its heap after a full GC with {@code jcmd PID GC.run} and
  * {@code GC.heap_info}): what does a logged-in user who says nothing cost?
+ *
+ * <p>"Idle" as a real client is: {@link ChatClient} still syncs every 10 s, as
+ * FishChatServer2's clients do. With {@code sendFirst} each user also sends one message
+ * (to the next user) right after logging in: an active-then-idle session.
  */
 public final class IdleBench {
     private static final Duration PING_EVERY = Duration.ofSeconds(30);
@@ -28,15 +33,22 @@ public final class IdleBench {
     private final long firstUid;
     private final LongFunction<String> tokens;
     private final LoadSources sources;
+    private final boolean sendFirst;
 
     public IdleBench(LoadTargets targets, int users, Duration hold, long firstUid, LongFunction<String> tokens,
                      int sourceCount) {
+        this(targets, users, hold, firstUid, tokens, sourceCount, false);
+    }
+
+    public IdleBench(LoadTargets targets, int users, Duration hold, long firstUid, LongFunction<String> tokens,
+                     int sourceCount, boolean sendFirst) {
         this.targets = targets;
         this.users = users;
         this.hold = hold;
         this.firstUid = firstUid;
         this.tokens = tokens;
         this.sources = new LoadSources(sourceCount);
+        this.sendFirst = sendFirst;
     }
 
     public long run(PrintStream out) throws InterruptedException {
@@ -51,6 +63,9 @@ public final class IdleBench {
                         ChatClient client = targets.connect(n, sources, m -> { });
                         clients.add(client);
                         client.login(firstUid + n, tokens.apply(firstUid + n), ChatClient.FROM_NEWEST);
+                        if (sendFirst && client.sendP2P(firstUid + (n + 1) % users, "idle-" + n, "hello") != ErrorCode.OK) {
+                            failed.incrementAndGet();
+                        }
                     } catch (IOException e) {
                         failed.incrementAndGet();
                     }

@@ -124,14 +124,18 @@ final class BenchCommand implements Runnable {
                 description = "How long to hold them (default: ${DEFAULT-VALUE}).")
         Duration hold;
 
+        @Option(names = "--send-first",
+                description = "Each user sends one message (to the next user) once logged in, then idles.")
+        boolean sendFirst;
+
         @Mixin
         LoadFlags load;
 
         @Override
         public Integer call() throws Exception {
             ClientTokenFlags.Minter minter = load.tokens.minter();
-            long failures = new IdleBench(load.targets(), users, hold, load.firstUid, minter::tokenFor, load.sources)
-                    .run(System.out);
+            long failures = new IdleBench(load.targets(), users, hold, load.firstUid, minter::tokenFor, load.sources,
+                    sendFirst).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }

@@ -173,51 +173,87 @@ public final class FrameServer implements AutoCloseable {
     }
 
     private void sessionLoop(Session session, InetAddress source) {
-        String reason = "peer closed";
+        // This frame and serve's stay on the thread's stack for the whole session, so every
+        // park of the session freezes them into its stack chunk: they are kept small, and the
+        // rare work (failures, the close, its log lines) is done in methods of its own. (Run
+        // as C1 code, the loop with that work inline took ~2 KB of the chunk of every idle
+        // session started while the JIT was warming up; see docs/BENCHMARKS.md.)
         long opened = System.nanoTime();
         LOG.log(INFO, "{0} opened from {1}", session, session.remoteAddress());
+        String reason = "peer closed";
         try {
-            handler.onOpen(session);
-            byte[] body;
-            while ((body = session.readFrame()) != null) {
-                if (!session.claimForRequest()) {
-                    break; // a stop claimed this session between two requests
-                }
-                handler.onFrame(session, body);
-                session.requestDone();
-                String ending = session.endAfterReply();
-                if (ending != null || stopping) {
-                    reason = ending != null ? ending : "server stopping";
-                    session.closeGracefully(reason);
-                    break;
-                }
-            }
-            if (session.endAfterReply() != null) {
-                reason = session.endAfterReply(); // e.g. kicked, then the client closed
-            }
-        } catch (FrameTooLargeException e) {
-            reason = e.getMessage();
-            sendOversizeReply(session);
-        } catch (EOFException e) {
-            reason = "truncated frame: " + e.getMessage();
-        } catch (IOException e) {
-            // A reset, or our own close (stop, kick, write timeout): the client's side of things.
-            reason = session.isClosed() ? session.closeReason() : "read failed: " + e.getMessage();
-        } catch (RuntimeException | Error e) {
-            reason = "internal error: " + e;
-            LOG.log(ERROR, session + ": handler failed; closing the session", e);
+            reason = serve(session);
+        } catch (IOException | RuntimeException | Error e) {
+            reason = failureReason(session, e);
         } finally {
-            session.close(reason);
-            perAddress.release(source); // before leaving the registry: its count never lags behind
-            registry.remove(session);
-            try {
-                handler.onClose(session);
-            } catch (RuntimeException e) {
-                LOG.log(ERROR, session + ": close handler failed", e);
+            ended(session, source, opened, reason);
+        }
+    }
+
+    /** Reads frames and hands them to the handler until the session ends; returns why it ended. */
+    private String serve(Session session) throws IOException {
+        String reason = "peer closed";
+        handler.onOpen(session);
+        byte[] body;
+        while ((body = session.readFrame()) != null) {
+            if (!session.claimForRequest()) {
+                break; // a stop claimed this session between two requests
             }
-            LOG.log(INFO, "{0} closed after {1} ms: {2}", session,
-                    String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)), session.closeReason());
-            threadEnded();
+            handle(session, body);
+            session.requestDone();
+            String ending = session.endAfterReply();
+            if (ending != null || stopping) {
+                reason = ending != null ? ending : "server stopping";
+                session.closeGracefully(reason);
+                break;
+            }
+        }
+        if (session.endAfterReply() != null) {
+            reason = session.endAfterReply(); // e.g. kicked, then the client closed
+        }
+        return reason;
+    }
+
+    /**
+     * Why a session whose loop threw ends: what a client did (EOF, a truncated or oversize
+     * frame, a reset, silence), or a bug in a handler, which is logged with its stack trace.
+     */
+    private String failureReason(Session session, Throwable e) {
+        if (e instanceof FrameTooLargeException) {
+            String reason = e.getMessage();
+            sendOversizeReply(session);
+            return reason;
+        } else if (e instanceof EOFException) {
+            return "truncated frame: " + e.getMessage();
+        } else if (e instanceof IOException) {
+            // A reset, or our own close (stop, kick, write timeout): the client's side of things.
+            return session.isClosed() ? session.closeReason() : "read failed: " + e.getMessage();
+        }
+        LOG.log(ERROR, session + ": handler failed; closing the session", e);
+        return "internal error: " + e;
+    }
+
+    /** Closes the session, releases what it held, and logs how it ended. */
+    private void ended(Session session, InetAddress source, long opened, String reason) {
+        session.close(reason);
+        perAddress.release(source); // before leaving the registry: its count never lags behind
+        registry.remove(session);
+        try {
+            handler.onClose(session);
+        } catch (RuntimeException e) {
+            LOG.log(ERROR, session + ": close handler failed", e);
+        }
+        LOG.log(INFO, "{0} closed after {1} ms: {2}", session,
+                String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)), session.closeReason());
+        threadEnded();
+    }
+
+    /** Runs the handler for one frame: here, or on a short-lived thread if it may park deep. */
+    private void handle(Session session, byte[] body) throws IOException {
+        if (handler.mayBlockDeep(session, body)) {
+            DeepWork.run(() -> handler.onFrame(session, body));
+        } else {
+            handler.onFrame(session, body);
         }
     }
 

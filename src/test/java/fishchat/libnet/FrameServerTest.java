@@ -244,6 +244,62 @@ class FrameServerTest {
         assertArrayEquals(bytes(3), fine.receive());
     }
 
+    /**
+     * Frames the handler says may block deep run on a short-lived thread named like the
+     * session thread, one at a time and in order with the others; a bug there ends only
+     * that session, as it would inline.
+     */
+    @Test
+    void framesThatMayBlockDeepRunOnAnotherThreadInOrder() throws Exception {
+        AtomicReference<String> reason = new AtomicReference<>();
+        FrameServer server = start(options(), new FrameHandler() {
+            private volatile Thread sessionThread;
+
+            @Override
+            public void onOpen(Session session) {
+                sessionThread = Thread.currentThread();
+            }
+
+            @Override
+            public boolean mayBlockDeep(Session session, byte[] body) {
+                return body.length > 0 && body[0] != 0;
+            }
+
+            @Override
+            public void onFrame(Session session, byte[] body) throws IOException {
+                Thread current = Thread.currentThread();
+                if (body.length > 0 && body[0] == 2) {
+                    try {
+                        Thread.sleep(50); // a slow store: a reply to a later frame must still come after
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                if (body.length > 0 && body[0] == 3) {
+                    throw new IllegalStateException("bug on purpose");
+                }
+                session.send(new byte[] {body[0], (byte) (current == sessionThread ? 1 : 0),
+                        (byte) (current.getName().equals(sessionThread.getName()) ? 1 : 0)});
+            }
+
+            @Override
+            public void onClose(Session session) {
+                reason.set(session.closeReason());
+            }
+        });
+        FrameClient client = connect(server);
+        client.send(new byte[] {2});
+        client.send(new byte[] {0});
+        client.send(new byte[] {1});
+        assertArrayEquals(new byte[] {2, 0, 1}, client.receive(), "deep: another thread, same name");
+        assertArrayEquals(new byte[] {0, 1, 1}, client.receive(), "shallow: the session thread");
+        assertArrayEquals(new byte[] {1, 0, 1}, client.receive());
+        client.send(new byte[] {3});
+        assertNull(client.receive(), "a bug in deep work closes the session");
+        Await.until("session thread ended", WAIT, () -> server.liveSessionThreads() == 0);
+        assertTrue(reason.get().startsWith("internal error: java.lang.IllegalStateException"), reason.get());
+    }
+
     @Test
     void clientThatStopsReadingIsCutByTheWriteTimeout() throws Exception {
         CountDownLatch closed = new CountDownLatch(1);
