@@ -36,8 +36,7 @@ public final class AccessServer implements AutoCloseable {
         AccessMetrics counters = new AccessMetrics(metrics);
         this.online = new OnlineUsers(counters.notifies);
         this.server = new FrameServer(options
-                .withRejectFrame(ErrorFrames.OVER_CAPACITY)
-                .withBusyFrame(ErrorFrames.BUSY)
+                .withRefusals(ErrorFrames.REFUSALS)
                 .withOversizeFrame(ErrorFrames.OVERSIZE), new AccessHandler(messaging, tokens, online, counters, chat));
         metrics.gauge("fishchat_users_online", "Distinct users logged in on this node", online::users);
         this.retention = new RetentionTask(store, chat.retention(), clock);

@@ -1,6 +1,6 @@
 package fishchat.access;
 
-import fishchat.chat.TokenBucket;
+import fishchat.libnet.TokenBucket;
 
 /**
  * What an access session knows once logged in: its uid and its send allowance. Used by one

@@ -27,6 +27,14 @@ final class AccessCommand implements Callable<Integer> {
             description = "Address for clients (default: ${DEFAULT-VALUE}).")
     InetSocketAddress listen;
 
+    @Option(names = "--tls-listen", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Also serve clients over TLS here (with --tls-cert, --tls-key); published in etcd as tlsAddr "
+                    + "(default: off).")
+    InetSocketAddress tlsListen;
+
+    @Mixin
+    TlsFlags tls;
+
     @Mixin
     NodeFlags node;
 
@@ -63,6 +71,7 @@ final class AccessCommand implements Callable<Integer> {
             AccessNodes.checkId(nodeId);
         }
         storeFlags.postgres(); // a bad URL is refused before anything starts
+        var credentials = tls.load(tlsListen != null, "--tls-listen");
         EtcdRegistry registry = etcd.enabled() ? etcd.open() : null;
         var tokens = auth.verifier(node.data);
         Metrics metrics = new Metrics();
@@ -78,7 +87,8 @@ final class AccessCommand implements Callable<Integer> {
         AccessServer access;
         AdminServer admin;
         try {
-            access = new AccessServer(server.options(listen, "access", chat.idleTimeout), chat.options(), store, tokens,
+            access = new AccessServer(TlsFlags.withTls(server.options(listen, "access", chat.idleTimeout), tlsListen, credentials),
+                    chat.options(), store, tokens,
                     Clock.systemUTC(), metrics).start();
             ServerMetrics.register(metrics, "access", access.frameServer());
             admin = server.startAdmin(metrics, List.of(store::problem));
@@ -90,7 +100,7 @@ final class AccessCommand implements Callable<Integer> {
             throw e;
         }
         NodeRegistration registration = registry == null ? null
-                : new NodeRegistration(registry, AccessNodes.describe(access, node.advertise, nodeId),
+                : new NodeRegistration(registry, AccessNodes.describe(access, node.advertise, node.advertiseTls, nodeId),
                         () -> access.frameServer().sessions().size());
         if (registration != null) {
             registration.instrument(metrics);

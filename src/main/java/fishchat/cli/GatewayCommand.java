@@ -28,9 +28,22 @@ final class GatewayCommand implements Callable<Integer> {
             description = "Address for clients (default: ${DEFAULT-VALUE}).")
     InetSocketAddress listen;
 
+    @Option(names = "--tls-listen", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Also serve clients over TLS here (with --tls-cert, --tls-key); they are given TLS access "
+                    + "addresses only (default: off).")
+    InetSocketAddress tlsListen;
+
+    @Mixin
+    TlsFlags tls;
+
     @Option(names = "--access-list", split = ",", paramLabel = "HOST:PORT",
             description = "Access servers to hand out, comma-separated (without etcd).")
     List<String> accessList;
+
+    @Option(names = "--tls-access-list", split = ",", paramLabel = "HOST:PORT",
+            description = "TLS access addresses to hand out on --tls-listen, comma-separated (without etcd; with etcd "
+                    + "they come from each node's tlsAddr).")
+    List<String> tlsAccessList;
 
     @Mixin
     EtcdFlags etcd;
@@ -59,15 +72,21 @@ final class GatewayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give either --access-list or --etcd");
         }
+        if (tlsAccessList != null && accessList == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--tls-access-list goes with --access-list (with etcd, nodes publish their TLS address)");
+        }
+        var credentials = tls.load(tlsListen != null, "--tls-listen");
         Metrics metrics = new Metrics();
         AccessDirectory directory;
         EtcdRegistry registry = null;
         DiscoveryPoller poller = null;
         if (accessList != null) {
-            for (String address : accessList) {
+            List<String> tlsList = tlsAccessList == null ? List.of() : tlsAccessList;
+            for (String address : concat(accessList, tlsList)) {
                 HostPort.parse(address); // refuse a malformed entry at start-up, not at the first client
             }
-            directory = new AccessDirectory(new AccessList(accessList));
+            directory = new AccessDirectory(new AccessList(accessList), new AccessList(tlsList));
         } else {
             registry = etcd.open();
             directory = new AccessDirectory(AccessList.EMPTY);
@@ -78,7 +97,8 @@ final class GatewayCommand implements Callable<Integer> {
         GatewayServer gateway;
         AdminServer admin;
         try {
-            gateway = new GatewayServer(server.options(listen, "gateway", idleTimeout), directory).start();
+            gateway = new GatewayServer(TlsFlags.withTls(server.options(listen, "gateway", idleTimeout), tlsListen,
+                    credentials), directory).start();
             ServerMetrics.register(metrics, "gateway", gateway.frameServer());
             admin = server.startAdmin(metrics, List.of(() -> directory.current().addresses().isEmpty()
                     ? Optional.of("no access server known") : Optional.empty()));
@@ -99,6 +119,10 @@ final class GatewayCommand implements Callable<Integer> {
             }
         });
         return 0;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     private static void closeDiscovery(DiscoveryPoller poller, EtcdRegistry registry) {

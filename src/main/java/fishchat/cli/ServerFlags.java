@@ -26,8 +26,19 @@ final class ServerFlags {
                     + "0: no cap. Raise it for clients behind a large NAT (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerIp;
 
+    @Option(names = "--new-connection-rate-per-ip", defaultValue = "500", paramLabel = "N",
+            description = "New connections per second from one source address (bursts of one second's worth); one more "
+                    + "is answered Error 90005 with retryAfterMs and closed; 0: no cap (default: ${DEFAULT-VALUE}).")
+    double newConnectionRatePerIp;
+
+    @Option(names = "--new-connection-rate", defaultValue = "0", paramLabel = "N",
+            description = "New connections per second to this server from anyone, e.g. what its cores can log in (and "
+                    + "TLS-handshake) per second, so a reconnect storm is spread out; over it: Error 90005 with "
+                    + "retryAfterMs; 0: no cap (default: ${DEFAULT-VALUE}).")
+    double newConnectionRate;
+
     @Option(names = "--handshake-timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Close a connection that has not sent one complete frame this long after connecting (default: ${DEFAULT-VALUE}).")
+            description = "Close a connection that has not sent one complete frame this long after connecting, TLS handshake included (default: ${DEFAULT-VALUE}).")
     Duration handshakeTimeout;
 
     @Option(names = "--write-timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
@@ -52,6 +63,8 @@ final class ServerFlags {
                 .withBacklog(backlog)
                 .withMaxConnections(maxConnections)
                 .withMaxConnectionsPerIp(maxConnectionsPerIp)
+                .withNewConnectionsPerIpPerSecond(newConnectionRatePerIp)
+                .withNewConnectionsPerSecond(newConnectionRate)
                 .withHandshakeTimeout(handshakeTimeout)
                 .withWriteTimeout(writeTimeout)
                 .withReadBufferSize(readBuffer)

@@ -25,6 +25,18 @@ final class StandaloneCommand implements Callable<Integer> {
             description = "Access server address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress accessListen;
 
+    @Option(names = "--gateway-tls-listen", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Also serve the gateway over TLS here (with --tls-cert, --tls-key; needs --access-tls-listen) "
+                    + "(default: off).")
+    InetSocketAddress gatewayTlsListen;
+
+    @Option(names = "--access-tls-listen", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Also serve the access server over TLS here (with --tls-cert, --tls-key) (default: off).")
+    InetSocketAddress accessTlsListen;
+
+    @Mixin
+    TlsFlags tls;
+
     @Mixin
     NodeFlags node;
 
@@ -47,16 +59,21 @@ final class StandaloneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         node.check();
         storeFlags.postgres(); // a bad URL is refused before anything starts
+        if (gatewayTlsListen != null && accessTlsListen == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--gateway-tls-listen needs --access-tls-listen: TLS clients are given a TLS access address");
+        }
+        var credentials = tls.load(accessTlsListen != null, "--access-tls-listen");
         Metrics metrics = new Metrics();
         var tokens = auth.verifier(node.data);
         Standalone standalone = Standalone.start(
-                server.options(gatewayListen, "gateway", chat.idleTimeout),
-                server.options(accessListen, "access", chat.idleTimeout),
-                chat.options(), storeFlags.open(node.data, metrics), tokens, node.advertise, metrics);
+                TlsFlags.withTls(server.options(gatewayListen, "gateway", chat.idleTimeout), gatewayTlsListen, credentials),
+                TlsFlags.withTls(server.options(accessListen, "access", chat.idleTimeout), accessTlsListen, credentials),
+                chat.options(), storeFlags.open(node.data, metrics), tokens, node.advertise, node.advertiseTls, metrics);
         AdminServer admin = server.startAdmin(metrics, List.of(() -> standalone.store().problem()));
-        System.out.printf("fishchat standalone: gateway %s, access %s, %s%n",
+        System.out.printf("fishchat standalone: gateway %s, access %s, %s%s%n",
                 HostPort.format(standalone.gatewayAddress()), HostPort.format(standalone.accessAddress()),
-                storeFlags.describe(node.data));
+                storeFlags.describe(node.data), tlsDescription(standalone));
         System.out.flush();
         Shutdown.await(shutdown.grace, () -> {
             if (admin != null) {
@@ -68,5 +85,15 @@ final class StandaloneCommand implements Callable<Integer> {
             }
         });
         return 0;
+    }
+
+    /** ", TLS gateway H:P, TLS access H:P" when TLS is on; empty otherwise (the line scripts parse stays as it was). */
+    private static String tlsDescription(Standalone standalone) {
+        InetSocketAddress gateway = standalone.gateway().frameServer().tlsAddress();
+        InetSocketAddress access = standalone.access().frameServer().tlsAddress();
+        if (access == null) {
+            return "";
+        }
+        return (gateway == null ? "" : ", TLS gateway " + HostPort.format(gateway)) + ", TLS access " + HostPort.format(access);
     }
 }

@@ -65,6 +65,12 @@ public final class DiscoveryPoller implements AutoCloseable {
             directory.replace(next);
             logChanges(previous.addresses(), addresses);
         }
+        List<String> tlsAddresses = nodes.stream().map(AccessNode::tlsAddr).filter(a -> !a.isEmpty())
+                .distinct().sorted().toList();
+        AccessList nextTls = new AccessList(tlsAddresses);
+        if (!nextTls.equals(directory.current(true))) {
+            directory.replaceTls(nextTls);
+        }
     }
 
     private static void logChanges(List<String> before, List<String> after) {

@@ -31,7 +31,7 @@ final class GatewayHandler implements FrameHandler {
             return;
         }
         if (cmd == Cmd.REQ_ACCESS_SERVER.code()) {
-            session.sendFrame(directory.current().pickReplyFrame());
+            session.sendFrame(directory.current(session.secure()).pickReplyFrame());
         } else {
             session.sendFrame(ErrorFrames.UNKNOWN_CMD);
         }

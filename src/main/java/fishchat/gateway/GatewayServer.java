@@ -15,8 +15,7 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer(ServerOptions options, AccessDirectory directory) {
         this.directory = directory;
         this.server = new FrameServer(options
-                .withRejectFrame(ErrorFrames.OVER_CAPACITY)
-                .withBusyFrame(ErrorFrames.BUSY)
+                .withRefusals(ErrorFrames.REFUSALS)
                 .withOversizeFrame(ErrorFrames.OVERSIZE), new GatewayHandler(directory));
     }
 

@@ -35,6 +35,15 @@ public final class FrameClient implements Closeable {
      */
     public static FrameClient connect(InetSocketAddress target, InetSocketAddress localAddress, Duration timeout)
             throws IOException {
+        return connect(target, localAddress, timeout, null);
+    }
+
+    /**
+     * As above, over TLS when {@code tls} is given: the handshake (and the check of the
+     * server's certificate against {@code target}'s host name) happens here, within {@code timeout}.
+     */
+    public static FrameClient connect(InetSocketAddress target, InetSocketAddress localAddress, Duration timeout,
+                                      TlsTrust tls) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -42,7 +51,13 @@ public final class FrameClient implements Closeable {
                 socket.bind(localAddress);
             }
             socket.connect(target, (int) timeout.toMillis());
-            return new FrameClient(socket);
+            if (tls == null) {
+                return new FrameClient(socket);
+            }
+            socket.setSoTimeout((int) timeout.toMillis());
+            Socket secured = tls.wrap(socket, target);
+            secured.setSoTimeout(0);
+            return new FrameClient(secured);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -20,37 +20,48 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
- * A blocking TCP server: one accept loop, and one virtual thread per accepted socket running
- * the session loop (read a frame, hand it to the {@link FrameHandler}, repeat).
+ * A blocking TCP server: one accept loop per listening address (plaintext, and TLS when
+ * configured), and one virtual thread per accepted socket running the session loop (read a
+ * frame, hand it to the {@link FrameHandler}, repeat). Both addresses share one set of
+ * sessions, caps and rates: TLS is a way in, not a second server.
  *
- * <p>Admission happens before a session exists: a connection over {@code maxConnections} is
- * accepted, told why ({@code rejectFrame}) and closed, so the client sees an answer rather
- * than a silent drop. The session loop's catch ladder separates what a client did (EOF, a
+ * <p>Admission happens before a session exists: a connection over a cap (open connections,
+ * per source address) or a rate (new connections per second, per server and per address) is
+ * accepted, told why ({@link Refusal.Answers}, with a retry-after hint for rates) and closed,
+ * so the client sees an answer rather than a silent drop. A TLS handshake is not admission
+ * work: it runs on the session's own thread, bounded by the handshake timeout. The session loop's catch ladder separates what a client did (EOF, a
  * truncated or oversize frame, a reset, silence) from a bug in a handler, which is logged
  * with its stack trace. {@link #stop()} returns only once every session thread has ended.
  */
 public final class FrameServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
     private static final long MAX_ACCEPT_BACKOFF_MILLIS = 1000;
+    private static final int TLS_REFUSALS_IN_FLIGHT = 64;
+    private static final int TLS_REFUSAL_TIMEOUT_MILLIS = 2000;
 
     private final ServerOptions options;
     private final FrameHandler handler;
     private final SessionRegistry registry = new SessionRegistry();
     private final ServerStats stats = new ServerStats();
     private final AddressCounts perAddress;
+    private final AdmissionRates rates;
+    private final java.util.concurrent.Semaphore tlsRefusals = new java.util.concurrent.Semaphore(TLS_REFUSALS_IN_FLIGHT);
     private final AtomicLong nextSessionId = new AtomicLong();
     private final AtomicInteger liveThreads = new AtomicInteger();
     private final ReentrantLock stopLock = new ReentrantLock();
     private final Condition allThreadsEnded = stopLock.newCondition();
     private final SessionSweeper sweeper;
     private ServerSocket listener;
+    private ServerSocket tlsListener;
     private Thread acceptThread;
+    private Thread tlsAcceptThread;
     private volatile long lastRefusalLog;
     private volatile boolean stopping;
 
     public FrameServer(ServerOptions options, FrameHandler handler) {
         this.options = options;
         this.perAddress = new AddressCounts(options.maxConnectionsPerIp());
+        this.rates = new AdmissionRates(options.newConnectionsPerSecond(), options.newConnectionsPerIpPerSecond());
         this.handler = handler;
         this.sweeper = SessionSweeper.needed(options) ? new SessionSweeper(registry, options.handshakeTimeout(),
                 options.idleTimeout(), options.writeTimeout(), options.name()) : null;
@@ -58,27 +69,51 @@ public final class FrameServer implements AutoCloseable {
 
     /** Binds and starts accepting. Returns once the port is bound. */
     public FrameServer start() throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        try {
-            socket.bind(options.bind(), options.backlog());
-        } catch (java.net.BindException e) {
-            socket.close();
-            throw new java.net.BindException(options.name() + ": cannot listen on " + options.bind() + ": " + e.getMessage());
+        listener = bind(options.bind());
+        if (options.tlsBind() != null) {
+            try {
+                tlsListener = bind(options.tlsBind());
+            } catch (IOException e) {
+                closeQuietly(listener);
+                throw e;
+            }
         }
-        listener = socket;
-        acceptThread = Thread.ofPlatform().name(options.name() + "-accept").daemon(true).start(this::acceptLoop);
+        acceptThread = Thread.ofPlatform().name(options.name() + "-accept").daemon(true)
+                .start(() -> acceptLoop(listener, null));
+        LOG.log(INFO, "{0} listening on {1}:{2}", options.name(), address().getHostString(),
+                String.valueOf(address().getPort()));
+        if (tlsListener != null) {
+            tlsAcceptThread = Thread.ofPlatform().name(options.name() + "-tls-accept").daemon(true)
+                    .start(() -> acceptLoop(tlsListener, options.tls()));
+            LOG.log(INFO, "{0} listening for TLS on {1}:{2} ({3})", options.name(), tlsAddress().getHostString(),
+                    String.valueOf(tlsAddress().getPort()), options.tls().subject());
+        }
         if (sweeper != null) {
             sweeper.start();
         }
-        LOG.log(INFO, "{0} listening on {1}:{2}", options.name(), address().getHostString(),
-                String.valueOf(address().getPort()));
         return this;
+    }
+
+    private ServerSocket bind(InetSocketAddress address) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        try {
+            socket.bind(address, options.backlog());
+        } catch (java.net.BindException e) {
+            socket.close();
+            throw new java.net.BindException(options.name() + ": cannot listen on " + address + ": " + e.getMessage());
+        }
+        return socket;
     }
 
     /** The bound address (with the real port when the options asked for port 0). */
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    /** The bound TLS address, or null when the server has none. */
+    public InetSocketAddress tlsAddress() {
+        return tlsListener == null ? null : (InetSocketAddress) tlsListener.getLocalSocketAddress();
     }
 
     public SessionRegistry sessions() {
@@ -93,7 +128,7 @@ public final class FrameServer implements AutoCloseable {
         return options;
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocket listener, TlsCredentials tls) {
         long backoffMillis = 0;
         while (!stopping) {
             Socket socket;
@@ -111,24 +146,31 @@ public final class FrameServer implements AutoCloseable {
                 sleepQuietly(backoffMillis);
                 continue;
             }
-            admit(socket);
+            admit(socket, tls);
         }
     }
 
-    private void admit(Socket socket) {
+    private void admit(Socket socket, TlsCredentials tls) {
         if (registry.size() >= options.maxConnections()) {
-            refuse(socket, options.rejectFrame(), "connections open (cap)");
+            refuse(socket, tls, Refusal.OVER_CAPACITY, 0, "connections open (cap)");
             return;
         }
         InetAddress source = socket.getInetAddress();
+        AdmissionRates.Verdict tooFast = rates.admit(source);
+        if (tooFast != null) {
+            refuse(socket, tls, tooFast.refusal(), tooFast.retryAfterMillis(), tooFast.refusal() == Refusal.SERVER_RATE
+                    ? "new connections per second" : "new connections per second from " + source.getHostAddress());
+            return;
+        }
         if (!perAddress.tryAcquire(source)) {
-            refuse(socket, options.busyFrame(), "connections from " + source.getHostAddress() + " (cap per address)");
+            refuse(socket, tls, Refusal.ADDRESS_CAP, 0, "connections from " + source.getHostAddress() + " (cap per address)");
             return;
         }
         Session session;
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            session = new Session(nextSessionId.incrementAndGet(), socket, options.readBufferSize(),
+            Socket stream = tls == null ? socket : tls.wrap(socket);
+            session = new Session(nextSessionId.incrementAndGet(), socket, stream, options.readBufferSize(),
                     options.maxFrameBody(), options.pushQueueCapacity(), stats);
         } catch (IOException e) {
             LOG.log(DEBUG, "{0}: dropping a connection that failed at setup: {1}", options.name(), e.getMessage());
@@ -150,7 +192,14 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
-    private void refuse(Socket socket, byte[] answer, String why) {
+    /**
+     * Answers and closes. On the TLS port the answer has to go through a handshake, which is
+     * done on a short-lived thread of its own (the accept loop must not wait on a client) and
+     * at most {@link #TLS_REFUSALS_IN_FLIGHT} at a time: beyond that, in a flood, the
+     * connection is closed unanswered rather than spending a core on handshakes for refusals.
+     */
+    private void refuse(Socket socket, TlsCredentials tls, Refusal refusal, long retryAfterMillis, String why) {
+        byte[] answer = options.refusals() == null ? null : options.refusals().frame(refusal, retryAfterMillis);
         stats.connectionsRefused.increment();
         long refused = stats.connectionsRefused.sum();
         long now = System.nanoTime();
@@ -161,6 +210,31 @@ public final class FrameServer implements AutoCloseable {
             LOG.log(WARNING, "{0}: refusing {1}: too many {2}; {3} refused so far",
                     options.name(), socket.getRemoteSocketAddress(), why, String.valueOf(refused));
         }
+        if (tls == null || answer == null) {
+            answerAndClose(socket, answer);
+        } else if (tlsRefusals.tryAcquire()) {
+            try {
+                Thread.ofVirtual().name(options.name() + "-tls-refusal").start(() -> {
+                    try {
+                        socket.setSoTimeout(TLS_REFUSAL_TIMEOUT_MILLIS);
+                        answerAndClose(tls.wrap(socket), answer);
+                    } catch (IOException e) {
+                        LOG.log(DEBUG, "{0}: refusal not delivered: {1}", options.name(), e.getMessage());
+                        closeQuietly(socket);
+                    } finally {
+                        tlsRefusals.release();
+                    }
+                });
+            } catch (RuntimeException | OutOfMemoryError e) {
+                tlsRefusals.release();
+                closeQuietly(socket);
+            }
+        } else {
+            closeQuietly(socket);
+        }
+    }
+
+    private void answerAndClose(Socket socket, byte[] answer) {
         try {
             if (answer != null) {
                 socket.getOutputStream().write(answer);
@@ -299,13 +373,17 @@ public final class FrameServer implements AutoCloseable {
      */
     public void stop(Duration grace) {
         stopping = true;
-        if (listener != null) {
-            closeQuietly(listener);
+        for (ServerSocket open : new ServerSocket[]{listener, tlsListener}) {
+            if (open != null) {
+                closeQuietly(open);
+            }
         }
-        if (acceptThread != null) {
-            joinQuietly(acceptThread);
+        for (Thread accepting : new Thread[]{acceptThread, tlsAcceptThread}) {
+            if (accepting != null) {
+                joinQuietly(accepting);
+            }
         }
-        // The accept thread has ended, so no session is added after this point. Sessions
+        // The accept threads have ended, so no session is added after this point. Sessions
         // between requests are closed now (no reply is owed); a session handling a request
         // finishes it, writes its reply and ends itself gracefully (see sessionLoop).
         if (!grace.isZero()) {

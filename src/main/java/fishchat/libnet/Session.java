@@ -28,7 +28,14 @@ public final class Session {
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
     private final long id;
+    /** What frames are read from and written to: the TCP socket, or the TLS socket over it. */
     private final Socket socket;
+    /**
+     * The TCP socket underneath. Closing it (not the TLS socket) is what unblocks a stuck read
+     * or write: a TLS close would first try to write close_notify, and so could block behind
+     * the very write it is meant to cut.
+     */
+    private final Socket transport;
     private final SocketAddress remote;
     private final FrameReader reader;
     private final OutputStream out;
@@ -65,9 +72,10 @@ public final class Session {
     private ArrayDeque<Outbound> pushQueue;
     private boolean draining;
 
-    Session(long id, Socket socket, int readBufferSize, int maxBody, int pushQueueCapacity, ServerStats stats)
-            throws IOException {
+    Session(long id, Socket transport, Socket socket, int readBufferSize, int maxBody, int pushQueueCapacity,
+            ServerStats stats) throws IOException {
         this.id = id;
+        this.transport = transport;
         this.socket = socket;
         this.remote = socket.getRemoteSocketAddress();
         this.reader = new FrameReader(socket.getInputStream(), readBufferSize, maxBody);
@@ -82,6 +90,11 @@ public final class Session {
 
     public SocketAddress remoteAddress() {
         return remote;
+    }
+
+    /** True when the client reached us over TLS. */
+    public boolean secure() {
+        return socket != transport;
     }
 
     /** Read by the session thread only. */
@@ -380,7 +393,7 @@ public final class Session {
             return;
         }
         try {
-            socket.close();
+            transport.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: closing socket: {1}", this, e.getMessage());
         }

@@ -1,6 +1,7 @@
 package fishchat.protocol;
 
 import fishchat.libnet.Frames;
+import fishchat.libnet.Refusal;
 import fishchat.protocol.external.Error;
 
 /**
@@ -18,6 +19,24 @@ public final class ErrorFrames {
     public static final byte[] BUSY = frame(ErrorCode.RATE_LIMITED);
     /** A frame over the configured size, sent just before the connection is closed. */
     public static final byte[] OVERSIZE = frame(ErrorCode.MESSAGE_TOO_LARGE);
+
+    /**
+     * How servers answer a connection refused at admission: 90001 when the server is full,
+     * 90005 when one address holds too many or anyone opens too fast; a rate refusal says
+     * when to come back ({@code retryAfterMs}), so well-behaved clients spread their retries.
+     */
+    public static final Refusal.Answers REFUSALS = (why, retryAfterMillis) -> switch (why) {
+        case OVER_CAPACITY -> OVER_CAPACITY;
+        case ADDRESS_CAP -> BUSY;
+        case ADDRESS_RATE, SERVER_RATE -> Frames.encode(Error.newBuilder()
+                .setCmd(Cmd.ERROR.code())
+                .setErrCode(ErrorCode.RATE_LIMITED.code())
+                .setErrStr(why == Refusal.ADDRESS_RATE ? "rate limited: too many new connections from this address"
+                        : "rate limited: too many new connections")
+                .setRetryAfterMs((int) Math.min(Integer.MAX_VALUE, retryAfterMillis))
+                .build()
+                .toByteArray());
+    };
 
     private ErrorFrames() {
     }

@@ -37,17 +37,22 @@ public final class Standalone implements AutoCloseable {
      * real port even when {@code accessOptions} asked for port 0.
      *
      * @param store      opened by the caller, closed by this (also when starting fails)
-     * @param advertise the access address clients are told to dial, or null for the bound one
+     * @param advertise    the access address clients are told to dial, or null for the bound one
+     * @param advertiseTls the TLS access address clients of the gateway's TLS port are told to dial, or null for the bound one
      */
     public static Standalone start(ServerOptions gatewayOptions, ServerOptions accessOptions, AccessOptions chat,
-                                   MessageStore store, TokenVerifier tokens, String advertise, Metrics metrics) throws IOException {
+                                   MessageStore store, TokenVerifier tokens, String advertise, String advertiseTls,
+                                   Metrics metrics) throws IOException {
         AccessServer access = null;
         try {
             access = new AccessServer(accessOptions, chat, store, tokens, Clock.systemUTC(), metrics).start();
             InetSocketAddress bound = access.address();
             String address = advertise != null ? advertise : bound.getHostString() + ":" + bound.getPort();
-            GatewayServer gateway = new GatewayServer(gatewayOptions,
-                    new AccessDirectory(new AccessList(List.of(address)))).start();
+            InetSocketAddress tlsBound = access.frameServer().tlsAddress();
+            String tlsAddress = advertiseTls != null ? advertiseTls
+                    : tlsBound == null ? null : tlsBound.getHostString() + ":" + tlsBound.getPort();
+            GatewayServer gateway = new GatewayServer(gatewayOptions, new AccessDirectory(new AccessList(List.of(address)),
+                    new AccessList(tlsAddress == null ? List.of() : List.of(tlsAddress)))).start();
             ServerMetrics.register(metrics, "access", access.frameServer());
             ServerMetrics.register(metrics, "gateway", gateway.frameServer());
             return new Standalone(store, access, gateway);
@@ -70,6 +75,10 @@ public final class Standalone implements AutoCloseable {
 
     public AccessServer access() {
         return access;
+    }
+
+    public GatewayServer gateway() {
+        return gateway;
     }
 
     public MessageStore store() {

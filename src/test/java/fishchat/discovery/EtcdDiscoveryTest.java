@@ -79,7 +79,7 @@ class EtcdDiscoveryTest {
     }
 
     private static AccessNode node(String id, String addr) {
-        return new AccessNode(id, addr, "", 0, System.currentTimeMillis(), "test");
+        return new AccessNode(id, addr, "", "", 0, System.currentTimeMillis(), "test");
     }
 
     private NodeRegistration register(AccessNode node, Duration ttl, Duration refresh) {

@@ -151,7 +151,8 @@ class FrameServerTest {
     @Test
     void connectionsOverTheCapAreAnsweredAndClosed() throws IOException {
         byte[] refusal = Frames.encode(new byte[] {9, 9});
-        FrameServer server = echoServer(options().withMaxConnections(2).withRejectFrame(refusal));
+        FrameServer server = echoServer(options().withMaxConnections(2)
+                .withRefusals((why, retry) -> why == Refusal.OVER_CAPACITY ? refusal : null));
         FrameClient first = connect(server);
         FrameClient second = connect(server);
         first.send(bytes(1));
@@ -198,7 +199,8 @@ class FrameServerTest {
     @Test
     void oneSourceAddressCannotTakeEverySlot() throws IOException {
         byte[] busy = Frames.encode(new byte[] {5});
-        FrameServer server = echoServer(options().withMaxConnectionsPerIp(3).withBusyFrame(busy));
+        FrameServer server = echoServer(options().withMaxConnectionsPerIp(3)
+                .withRefusals((why, retry) -> why == Refusal.ADDRESS_CAP ? busy : null));
         InetSocketAddress flooder = new InetSocketAddress("127.0.0.2", 0);
         List<FrameClient> flood = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -226,6 +228,74 @@ class FrameServerTest {
         again.setReceiveTimeout(WAIT);
         again.send(bytes(6));
         assertArrayEquals(bytes(6), again.receive(), "a closed connection frees its address's slot");
+    }
+
+    @Test
+    void anAddressOpeningTooFastIsToldWhenToComeBackAndOthersAreServed() throws IOException {
+        List<Long> hints = new ArrayList<>();
+        FrameServer server = echoServer(options().withNewConnectionsPerIpPerSecond(5)
+                .withRefusals((why, retryAfterMillis) -> {
+                    assertEquals(Refusal.ADDRESS_RATE, why);
+                    return Frames.encode(java.nio.ByteBuffer.allocate(8).putLong(retryAfterMillis).array());
+                }));
+        InetSocketAddress flooder = new InetSocketAddress("127.0.0.2", 0);
+        int served = 0;
+        for (int i = 0; i < 20; i++) {
+            FrameClient c = FrameClient.connect(server.address(), flooder, Duration.ofSeconds(5));
+            toClose.add(c);
+            c.setReceiveTimeout(WAIT);
+            c.send(bytes(3));
+            byte[] answer = c.receive();
+            if (answer != null && answer.length == 3) {
+                served++;
+            } else {
+                assertEquals(8, answer.length, "a refusal, not silence");
+                hints.add(java.nio.ByteBuffer.wrap(answer).getLong());
+                assertNull(c.receive(), "then closed");
+            }
+        }
+        // A burst of one second's worth (5), plus what refilled while the loop ran.
+        assertTrue(served >= 5 && served < 20, "served " + served);
+        assertTrue(hints.stream().allMatch(h -> h >= 1 && h <= 201), "retry hints within one token's time: " + hints);
+        FrameClient other = FrameClient.connect(server.address(), new InetSocketAddress("127.0.0.3", 0), Duration.ofSeconds(5));
+        toClose.add(other);
+        other.setReceiveTimeout(WAIT);
+        other.send(bytes(4));
+        assertArrayEquals(bytes(4), other.receive(), "another address is served");
+        sleep(hints.get(hints.size() - 1));
+        FrameClient later = FrameClient.connect(server.address(), flooder, Duration.ofSeconds(5));
+        toClose.add(later);
+        later.setReceiveTimeout(WAIT);
+        later.send(bytes(5));
+        assertArrayEquals(bytes(5), later.receive(), "admitted again after the hinted wait");
+    }
+
+    @Test
+    void theServerWideRateSpreadsAStormOverTime() throws IOException {
+        List<Refusal> refusals = new ArrayList<>();
+        FrameServer server = echoServer(options().withNewConnectionsPerSecond(3)
+                .withRefusals((why, retryAfterMillis) -> {
+                    refusals.add(why);
+                    return Frames.encode(new byte[] {1, 2, 3, 4});
+                }));
+        int served = 0;
+        for (int i = 0; i < 10; i++) {
+            FrameClient c = connect(server);
+            c.send(bytes(2));
+            if (c.receive().length == 2) {
+                served++;
+            }
+        }
+        assertTrue(served >= 3 && served < 10, "served " + served);
+        assertTrue(!refusals.isEmpty() && refusals.stream().allMatch(r -> r == Refusal.SERVER_RATE), refusals.toString());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -36,7 +36,9 @@ public final class EtcdRegistry implements Registry {
 
     private final EtcdClient client;
     private final String accessDir;
-    private final ObjectMapper json = new ObjectMapper();
+    // Tolerant of fields it does not know: nodes of a newer version may publish more.
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public EtcdRegistry(List<URI> endpoints, String prefix) {
         if (endpoints.isEmpty()) {
