@@ -1,6 +1,7 @@
 package fishchat.bench;
 
 import fishchat.client.ChatClient;
+import fishchat.libnet.TlsTrust;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,28 +15,35 @@ import java.util.List;
 public final class LoadTargets {
     private final List<InetSocketAddress> addresses;
     private final boolean gateways;
+    private final TlsTrust tls;
 
-    private LoadTargets(List<InetSocketAddress> addresses, boolean gateways) {
+    private LoadTargets(List<InetSocketAddress> addresses, boolean gateways, TlsTrust tls) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("no target to log users in on");
         }
         this.addresses = List.copyOf(addresses);
         this.gateways = gateways;
+        this.tls = tls;
     }
 
     public static LoadTargets gateways(List<InetSocketAddress> gateways) {
-        return new LoadTargets(gateways, true);
+        return new LoadTargets(gateways, true, null);
     }
 
     public static LoadTargets accessServers(List<InetSocketAddress> accessServers) {
-        return new LoadTargets(accessServers, false);
+        return new LoadTargets(accessServers, false, null);
+    }
+
+    /** The same targets, dialled over TLS (the addresses must then be TLS ones). */
+    public LoadTargets withTls(TlsTrust trust) {
+        return new LoadTargets(addresses, gateways, trust);
     }
 
     /** Connects user n: to the access server its gateway hands out, or to its access server. */
     public ChatClient connect(int n, LoadSources sources, ChatClient.Listener listener) throws IOException {
         InetSocketAddress target = addresses.get(n % addresses.size());
-        InetSocketAddress access = gateways ? ChatClient.askGateway(target, sources.forConnection(n, target)) : target;
-        return ChatClient.connect(access, sources.forConnection(n, access), listener);
+        InetSocketAddress access = gateways ? ChatClient.askGateway(target, sources.forConnection(n, target), tls) : target;
+        return ChatClient.connect(access, sources.forConnection(n, access), tls, listener);
     }
 
     /**

@@ -40,11 +40,15 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     ClientTokenFlags tokens;
 
+    @Mixin
+    ClientTlsFlags tls;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        InetSocketAddress access = accessServer != null ? accessServer : ChatClient.askGateway(gateway, null);
-        ChatClient client = ChatClient.connect(access, null, new ChatClient.Listener() {
+        var trust = tls.trust();
+        InetSocketAddress access = accessServer != null ? accessServer : ChatClient.askGateway(gateway, null, trust);
+        ChatClient client = ChatClient.connect(access, null, trust, new ChatClient.Listener() {
             @Override
             public void onMessage(offsetMsg m) {
                 String from = m.getGroupID() != 0 ? "group " + m.getGroupID() + " from " + m.getSourceUID()

@@ -25,6 +25,9 @@ final class LoadFlags {
     @Mixin
     ClientTokenFlags tokens;
 
+    @Mixin
+    ClientTlsFlags tls;
+
     static final class Targets {
         @Option(names = "--gateway", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
                 description = "Gateway to log users in through; repeat it to spread users over several, "
@@ -39,8 +42,9 @@ final class LoadFlags {
 
     LoadTargets targets() {
         // Picocli fills --gateway's default even when --access was given: --access wins.
-        return targets.accessServers != null
+        LoadTargets plain = targets.accessServers != null
                 ? LoadTargets.accessServers(targets.accessServers)
                 : LoadTargets.gateways(targets.gateways);
+        return tls.trust() == null ? plain : plain.withTls(tls.trust());
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import fishchat.libnet.FrameClient;
+import fishchat.libnet.TlsTrust;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.Base;
@@ -85,7 +86,13 @@ public final class ChatClient implements Closeable {
 
     /** Asks a gateway which access server to use (cmd 10001). */
     public static InetSocketAddress askGateway(InetSocketAddress gateway, InetSocketAddress localAddress) throws IOException {
-        try (FrameClient client = FrameClient.connect(gateway, localAddress, CONNECT_TIMEOUT)) {
+        return askGateway(gateway, localAddress, null);
+    }
+
+    /** As above, over TLS when {@code tls} is given (a TLS gateway hands out TLS access addresses). */
+    public static InetSocketAddress askGateway(InetSocketAddress gateway, InetSocketAddress localAddress, TlsTrust tls)
+            throws IOException {
+        try (FrameClient client = FrameClient.connect(gateway, localAddress, CONNECT_TIMEOUT, tls)) {
             client.setReceiveTimeout(Duration.ofSeconds(10));
             client.send(ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray());
             byte[] body = client.receive();
@@ -105,7 +112,13 @@ public final class ChatClient implements Closeable {
     /** Connects to an access server: one from {@link #askGateway}, or one known beforehand. */
     public static ChatClient connect(InetSocketAddress access, InetSocketAddress localAddress, Listener listener)
             throws IOException {
-        return new ChatClient(FrameClient.connect(access, localAddress, CONNECT_TIMEOUT), access, listener,
+        return connect(access, localAddress, null, listener);
+    }
+
+    /** As above, over TLS when {@code tls} is given. */
+    public static ChatClient connect(InetSocketAddress access, InetSocketAddress localAddress, TlsTrust tls,
+                                     Listener listener) throws IOException {
+        return new ChatClient(FrameClient.connect(access, localAddress, CONNECT_TIMEOUT, tls), access, listener,
                 Duration.ofSeconds(10));
     }
 
