@@ -157,6 +157,21 @@ class EtcdDiscoveryTest {
     }
 
     @Test
+    void tlsAddressesAreHandedOutOnlyToTlsClientsAndUnknownFieldsAreIgnored() throws Exception {
+        AccessDirectory directory = poll(Duration.ofMillis(300));
+        register(new AccessNode("t", "127.0.0.1:1", "127.0.0.1:443", "", 0, 1, "test"), Duration.ofSeconds(10),
+                Duration.ofSeconds(3));
+        register(node("plain", "127.0.0.1:2"), Duration.ofSeconds(10), Duration.ofSeconds(3));
+        // A node of a newer version publishing a field this one does not know is still read.
+        etcd.put("/v2/keys" + prefix + "/access/future", "value=" + java.net.URLEncoder.encode(
+                "{\"id\":\"future\",\"addr\":\"127.0.0.1:3\",\"wsAddr\":\"127.0.0.1:8080\"}",
+                java.nio.charset.StandardCharsets.UTF_8) + "&ttl=30");
+        Await.until("all three plaintext, one TLS", Duration.ofSeconds(5),
+                () -> directory.current(false).addresses().equals(List.of("127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"))
+                        && directory.current(true).addresses().equals(List.of("127.0.0.1:443")));
+    }
+
+    @Test
     void aKilledAccessProcessStopsBeingHandedOutWithinTtlPlusPoll() throws Exception {
         FishchatProcess access = FishchatProcess.start("access", "--listen", "127.0.0.1:0",
                 "--data", work.resolve("data").toString(), "--etcd", etcd.endpoint(), "--etcd-prefix", prefix,

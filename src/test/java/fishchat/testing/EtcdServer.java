@@ -100,6 +100,15 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
+    /** PUT on the v2 HTTP API with a form body (e.g. {@code value=...&ttl=30}); the answer's body. */
+    public String put(String path, String form) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        return http.send(HttpRequest.newBuilder(URI.create(endpoint() + path))
+                .timeout(Duration.ofSeconds(2))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
