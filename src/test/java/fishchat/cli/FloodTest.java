@@ -72,7 +72,8 @@ class FloodTest {
         Files.writeString(data.resolve("secret"), SECRET_HEX + "\n");
         server = FishchatProcess.start("standalone", "--data", data.toString(),
                 "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
-                "--max-connections-per-ip", "2000", "--handshake-timeout", "60s");
+                "--max-connections-per-ip", "2000", "--handshake-timeout", "60s",
+                "--new-connection-rate-per-ip", "0"); // this test is about the cap on open connections
         Matcher ready = server.await(Pattern.compile("gateway (\\S+):(\\d+), access (\\S+):(\\d+),"), 60);
         InetSocketAddress access = new InetSocketAddress(ready.group(3), Integer.parseInt(ready.group(4)));
 
@@ -101,5 +102,61 @@ class FloodTest {
         }
         String log = server.output();
         assertTrue(log.contains("(cap per address)"), "the flood was refused past the cap");
+    }
+
+    /**
+     * With the default new-connection rate per address, a connect flood from 127.0.0.2 is
+     * answered (Error 90005 with a retry-after hint, then closed: never dropped silently)
+     * while a client from 127.0.0.3 logs in and chats.
+     */
+    @Test
+    void aConnectFloodIsAnsweredWithWhenToComeBackAndAnotherAddressChats() throws Exception {
+        Files.writeString(data.resolve("secret"), SECRET_HEX + "\n");
+        server = FishchatProcess.start("standalone", "--data", data.toString(),
+                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
+                "--handshake-timeout", "120s"); // admitted flood connections stay open until counted
+        Matcher ready = server.await(Pattern.compile("gateway (\\S+):(\\d+), access (\\S+):(\\d+),"), 60);
+        InetSocketAddress access = new InetSocketAddress(ready.group(3), Integer.parseInt(ready.group(4)));
+        InetSocketAddress flooder = new InetSocketAddress("127.0.0.2", 0);
+        int count = 3_000;
+        for (int i = 0; i < count; i++) {
+            Socket s = new Socket();
+            flood.add(s);
+            s.bind(flooder);
+            s.connect(access, 5000);
+        }
+        HmacTokens tokens = new HmacTokens(HexFormat.of().parseHex(SECRET_HEX), Clock.systemUTC());
+        InetSocketAddress polite = new InetSocketAddress("127.0.0.3", 0);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        try (ChatClient alice = ChatClient.connect(access, polite, m -> { });
+             ChatClient bob = ChatClient.connect(access, polite, (offsetMsg m) -> received.add(m.getMsg()))) {
+            alice.login(1, tokens.mint(1, Duration.ofHours(1)), 0);
+            bob.login(2, tokens.mint(2, Duration.ofHours(1)), 0);
+            assertEquals(ErrorCode.OK, alice.sendP2P(2, "", "served during the connect flood"));
+            Await.until("delivered during the flood", Duration.ofSeconds(10),
+                    () -> received.contains("served during the connect flood"));
+        }
+        int admitted = 0;
+        int refusedWithHint = 0;
+        for (Socket s : flood) {
+            // Answers are in the socket buffers already; an admitted connection has nothing to read.
+            s.setSoTimeout(5);
+            try {
+                byte[] frame = s.getInputStream().readNBytes(2);
+                if (frame.length < 2) {
+                    throw new AssertionError("a flood connection was closed without an answer");
+                }
+                int length = ((frame[0] & 0xff) << 8) | (frame[1] & 0xff);
+                var error = fishchat.protocol.external.Error.parseFrom(s.getInputStream().readNBytes(length));
+                assertEquals(ErrorCode.RATE_LIMITED.code(), error.getErrCode());
+                assertTrue(error.getRetryAfterMs() > 0 && error.getRetryAfterMs() <= 1000, "hint " + error.getRetryAfterMs());
+                assertEquals(-1, s.getInputStream().read(), "closed after the answer");
+                refusedWithHint++;
+            } catch (java.net.SocketTimeoutException silentBecauseAdmitted) {
+                admitted++; // an admitted connection waits for a first frame
+            }
+        }
+        assertEquals(count, admitted + refusedWithHint);
+        assertTrue(refusedWithHint > 0 && admitted >= 500, "admitted " + admitted + ", refused " + refusedWithHint);
     }
 }
