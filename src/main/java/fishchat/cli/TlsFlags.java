@@ -10,8 +10,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static java.lang.System.Logger.Level.INFO;
+
 /** The certificate for a server's TLS port(s): --tls-cert, --tls-key. */
 final class TlsFlags {
+    private static final System.Logger LOG = System.getLogger(TlsFlags.class.getName());
     /** How often the files are checked for a renewal (SIGHUP reloads at once). */
     private static final Duration WATCH_PERIOD = Duration.ofSeconds(5);
 
@@ -41,6 +44,8 @@ final class TlsFlags {
                     ? addressFlag + " needs --tls-cert and --tls-key" : "--tls-cert needs " + addressFlag);
         }
         if (cert == null) {
+            // The JVM's default for SIGHUP is to exit; `systemctl reload` must not stop a server.
+            Signal.handle(new Signal("HUP"), signal -> LOG.log(INFO, "SIGHUP: no TLS certificate to reload"));
             return null;
         }
         if (loaded == null) {

@@ -67,6 +67,20 @@ class FloodTest {
         return 20_000;
     }
 
+    /** Two users on 127.0.0.3 log in and one's message reaches the other. */
+    private static void assertAnotherAddressChats(InetSocketAddress access, String text) throws Exception {
+        HmacTokens tokens = new HmacTokens(HexFormat.of().parseHex(SECRET_HEX), Clock.systemUTC());
+        InetSocketAddress polite = new InetSocketAddress("127.0.0.3", 0);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        try (ChatClient alice = ChatClient.connect(access, polite, m -> { });
+             ChatClient bob = ChatClient.connect(access, polite, (offsetMsg m) -> received.add(m.getMsg()))) {
+            alice.login(1, tokens.mint(1, Duration.ofHours(1)), 0);
+            bob.login(2, tokens.mint(2, Duration.ofHours(1)), 0);
+            assertEquals(ErrorCode.OK, alice.sendP2P(2, "", text));
+            Await.until("delivered during the flood", Duration.ofSeconds(10), () -> received.contains(text));
+        }
+    }
+
     @Test
     void aFloodFromOneAddressDoesNotStopAClientFromAnother() throws Exception {
         Files.writeString(data.resolve("secret"), SECRET_HEX + "\n");
@@ -90,16 +104,7 @@ class FloodTest {
                 s.getOutputStream().write(new byte[] {0, 40, 8}); // half a frame, never finished
             }
         }
-        HmacTokens tokens = new HmacTokens(HexFormat.of().parseHex(SECRET_HEX), Clock.systemUTC());
-        InetSocketAddress polite = new InetSocketAddress("127.0.0.3", 0);
-        Set<String> received = ConcurrentHashMap.newKeySet();
-        try (ChatClient alice = ChatClient.connect(access, polite, m -> { });
-             ChatClient bob = ChatClient.connect(access, polite, (offsetMsg m) -> received.add(m.getMsg()))) {
-            alice.login(1, tokens.mint(1, Duration.ofHours(1)), 0);
-            bob.login(2, tokens.mint(2, Duration.ofHours(1)), 0);
-            assertEquals(ErrorCode.OK, alice.sendP2P(2, "", "still here"));
-            Await.until("delivered during the flood", Duration.ofSeconds(10), () -> received.contains("still here"));
-        }
+        assertAnotherAddressChats(access, "still here");
         String log = server.output();
         assertTrue(log.contains("(cap per address)"), "the flood was refused past the cap");
     }
@@ -125,17 +130,7 @@ class FloodTest {
             s.bind(flooder);
             s.connect(access, 5000);
         }
-        HmacTokens tokens = new HmacTokens(HexFormat.of().parseHex(SECRET_HEX), Clock.systemUTC());
-        InetSocketAddress polite = new InetSocketAddress("127.0.0.3", 0);
-        Set<String> received = ConcurrentHashMap.newKeySet();
-        try (ChatClient alice = ChatClient.connect(access, polite, m -> { });
-             ChatClient bob = ChatClient.connect(access, polite, (offsetMsg m) -> received.add(m.getMsg()))) {
-            alice.login(1, tokens.mint(1, Duration.ofHours(1)), 0);
-            bob.login(2, tokens.mint(2, Duration.ofHours(1)), 0);
-            assertEquals(ErrorCode.OK, alice.sendP2P(2, "", "served during the connect flood"));
-            Await.until("delivered during the flood", Duration.ofSeconds(10),
-                    () -> received.contains("served during the connect flood"));
-        }
+        assertAnotherAddressChats(access, "served during the connect flood");
         int admitted = 0;
         int refusedWithHint = 0;
         for (Socket s : flood) {

@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -63,8 +62,7 @@ class TlsProcessTest {
         Path[] second = TestCertificates.create(data.resolve("second"), "second", "RSA");
         Path cert = data.resolve("cert.pem");
         Path key = data.resolve("key.pem");
-        Files.copy(first[0], cert);
-        Files.copy(first[1], key);
+        TestCertificates.install(first, cert, key);
         Files.writeString(data.resolve("secret"), SECRET_HEX + "\n");
         server = FishchatProcess.start("standalone", "--data", data.toString(),
                 "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
@@ -93,11 +91,7 @@ class TlsProcessTest {
                     () -> atBob.contains("over tls") && atAlice.contains("over plaintext"));
 
             // Renewal: new files in place, then SIGHUP, as a certbot deploy hook would do.
-            Path staged = data.resolve("staged");
-            Files.copy(second[1], staged);
-            Files.move(staged, key, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(second[0], staged);
-            Files.move(staged, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TestCertificates.install(second, cert, key);
             new ProcessBuilder("kill", "-HUP", String.valueOf(server.process().pid())).start().waitFor();
             server.await(Pattern.compile("certificate reloaded from .*CN=second"), 20);
 

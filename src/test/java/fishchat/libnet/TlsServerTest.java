@@ -124,19 +124,13 @@ class TlsServerTest {
         Path[] second = TestCertificates.create(dir.resolve("b"), "second", "EC");
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Files.copy(first[0], cert);
-        Files.copy(first[1], key);
+        TestCertificates.install(first, cert, key);
         TlsCredentials credentials = credentials(new Path[] {cert, key}).watch(Duration.ofMillis(100));
         FrameServer server = echoServer(options(credentials));
         FrameClient old = connect(server.tlsAddress(), TlsTrust.fromPem(first[0]));
         assertEcho(old, true, (byte) 1);
 
-        // A renewal as certbot does it: new files moved into place.
-        Path staged = dir.resolve("staged");
-        Files.copy(second[1], staged);
-        Files.move(staged, key, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(second[0], staged);
-        Files.move(staged, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        TestCertificates.install(second, cert, key);
         Await.until("the watcher reloaded", WAIT, () -> credentials.subject().startsWith("CN=second"));
 
         assertEcho(connect(server.tlsAddress(), TlsTrust.fromPem(second[0])), true, (byte) 2);
@@ -151,8 +145,7 @@ class TlsServerTest {
         Path[] other = TestCertificates.create(dir.resolve("b"), "other", "EC");
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Files.copy(first[0], cert);
-        Files.copy(first[1], key);
+        TestCertificates.install(first, cert, key);
         TlsCredentials credentials = credentials(new Path[] {cert, key});
         FrameServer server = echoServer(options(credentials));
 

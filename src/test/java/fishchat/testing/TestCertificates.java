@@ -20,9 +20,23 @@ public final class TestCertificates {
     private TestCertificates() {
     }
 
+    /** Pairs made so far in this JVM: keytool takes seconds to start, tests ask for the same few names. */
+    private static final java.util.Map<String, Path[]> MADE = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** A certificate/key pair for {@code commonName} in {@code dir}: returns {cert, key}. */
     public static Path[] create(Path dir, String commonName, String keyAlgorithm) throws IOException {
+        Path[] made = MADE.get(commonName + "/" + keyAlgorithm);
+        if (made == null || !Files.exists(made[0])) {
+            made = generate(Files.createTempDirectory("fishchat-certs-"), commonName, keyAlgorithm);
+            MADE.put(commonName + "/" + keyAlgorithm, made);
+        }
         Files.createDirectories(dir);
+        Path cert = Files.copy(made[0], dir.resolve(commonName + "-cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path key = Files.copy(made[1], dir.resolve(commonName + "-key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return new Path[] {cert, key};
+    }
+
+    private static Path[] generate(Path dir, String commonName, String keyAlgorithm) throws IOException {
         Path store = dir.resolve(commonName + ".p12");
         Files.deleteIfExists(store);
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
@@ -51,6 +65,9 @@ public final class TestCertificates {
             Path keyFile = dir.resolve(commonName + "-key.pem");
             Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
             Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()));
+            for (Path made : new Path[] {dir, store, certFile, keyFile}) {
+                made.toFile().deleteOnExit(); // run in reverse: the files, then their directory
+            }
             return new Path[] {certFile, keyFile};
         } catch (GeneralSecurityException e) {
             throw new IOException(e);
@@ -60,5 +77,19 @@ public final class TestCertificates {
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
+    }
+
+    /**
+     * Puts {@code pair} in place as {@code cert} and {@code key} the way certbot renews: each
+     * new file written aside, then moved over the old one in one step, key first.
+     */
+    public static void install(Path[] pair, Path cert, Path key) throws IOException {
+        for (int i : new int[] {1, 0}) {
+            Path target = i == 0 ? cert : key;
+            Path staged = target.resolveSibling(target.getFileName() + ".staged");
+            Files.copy(pair[i], staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }
