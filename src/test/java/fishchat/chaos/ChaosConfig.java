@@ -42,7 +42,7 @@ public record ChaosConfig(Mode mode, Duration duration, long seed, int users, do
         long seed = System.currentTimeMillis();
         int users = 20;
         double rate = 10;
-        Duration faultInterval = Duration.ofSeconds(15);
+        Duration faultInterval = Duration.ofSeconds(10);
         Duration cutInterval = Duration.ofSeconds(1);
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -59,7 +59,7 @@ public record ChaosConfig(Mode mode, Duration duration, long seed, int users, do
                 case "--fault-interval" -> faultInterval = DurationConverter.parse(value);
                 case "--cut-interval" -> cutInterval = DurationConverter.parse(value);
                 default -> throw new IllegalArgumentException("unknown flag " + flag
-                        + " (--mode cluster|standalone --duration 10m --seed N --users N --rate R --fault-interval 15s --cut-interval 1s)");
+                        + " (--mode cluster|standalone --duration 10m --seed N --users N --rate R --fault-interval 10s --cut-interval 1s)");
             }
         }
         return new ChaosConfig(mode, duration, seed, users, rate, faultInterval, cutInterval);

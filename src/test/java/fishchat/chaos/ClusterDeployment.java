@@ -94,9 +94,12 @@ final class ClusterDeployment implements Deployment {
 
     @Override
     public List<Fault> faults() {
-        List<ServerProcess> nodes = new ArrayList<>(accessNodes);
-        nodes.add(gateway);
-        return List.of(new KillNode(nodes), new RestartPostgres(pg), new RestartEtcd(etcd));
+        // Access nodes twice each: they hold the sessions and the sends in flight, so killing
+        // one is the harsher fault; the stateless gateway is hit one time in five.
+        List<ServerProcess> targets = new ArrayList<>(accessNodes);
+        targets.addAll(accessNodes);
+        targets.add(gateway);
+        return List.of(new KillNode(targets), new RestartPostgres(pg), new RestartEtcd(etcd));
     }
 
     @Override
