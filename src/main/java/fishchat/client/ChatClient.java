@@ -360,6 +360,16 @@ public final class ChatClient implements Closeable {
         return closed;
     }
 
+    /** Cuts the connection with a TCP reset, as a crashed client would; requests in flight fail. */
+    public void abort() {
+        try {
+            frames.abort();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        close();
+    }
+
     @Override
     public void close() {
         shutDown(new IOException("client closed"));

@@ -101,6 +101,17 @@ public final class FrameClient implements Closeable {
         return socket.isClosed();
     }
 
+    /**
+     * Drops the connection with a TCP reset (SO_LINGER 0) instead of an orderly FIN: what
+     * the server sees when a client crashes or its network path is cut (chaos tests).
+     */
+    public void abort() throws IOException {
+        if (!socket.isClosed()) {
+            socket.setSoLinger(true, 0);
+        }
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
