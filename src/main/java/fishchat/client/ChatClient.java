@@ -99,6 +99,7 @@ public final class ChatClient implements Closeable {
             if (body == null) {
                 throw new IOException("gateway " + gateway + " closed the connection");
             }
+            throwIfError(body);
             ResSelectAccessServerForClient answer = ResSelectAccessServerForClient.parseFrom(body);
             if (answer.getErrCode() != 0) {
                 throw new ChatException(ErrorCode.of(answer.getErrCode()), "gateway: " + answer.getErrStr());
@@ -196,8 +197,23 @@ public final class ChatClient implements Closeable {
         }
     }
 
+    /**
+     * An {@code Error} frame where a reply was expected (the connection was refused at
+     * admission, or the request did not parse) becomes a ChatException, with the server's
+     * retry hint when it gave one.
+     */
+    private static void throwIfError(byte[] reply) throws IOException {
+        if (Base.parseFrom(reply).getCmd() == Cmd.ERROR.code()) {
+            var error = fishchat.protocol.external.Error.parseFrom(reply);
+            throw new ChatException(ErrorCode.of(error.getErrCode()), error.getErrStr(),
+                    Duration.ofMillis(error.getRetryAfterMs()));
+        }
+    }
+
     private <T> T request(MessageLite message, Parser<T> parser) throws IOException {
-        return parser.parseFrom(request(message));
+        byte[] reply = request(message);
+        throwIfError(reply);
+        return parser.parseFrom(reply);
     }
 
     private byte[] request(MessageLite message) throws IOException {

@@ -62,6 +62,28 @@ class GatewayServerTest {
     }
 
     @Test
+    void aClientOpeningTooFastIsToldWhenToComeBackAndIsServedThen() throws Exception {
+        gateway = new GatewayServer(ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "gateway")
+                .withNewConnectionsPerIpPerSecond(2), new AccessDirectory(new AccessList(List.of("127.0.0.1:11000")))).start();
+        InetSocketAddress from = new InetSocketAddress("127.0.0.2", 0);
+        fishchat.client.ChatException refused = null;
+        for (int i = 0; i < 10 && refused == null; i++) {
+            try {
+                assertEquals(new InetSocketAddress("127.0.0.1", 11000), fishchat.client.ChatClient.askGateway(gateway.address(), from));
+            } catch (fishchat.client.ChatException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused != null, "the third connection within a second is refused");
+        assertEquals(ErrorCode.RATE_LIMITED, refused.code());
+        long hint = refused.retryAfter().toMillis();
+        assertTrue(hint >= 1 && hint <= 501, "hint within one token's time (500 ms): " + hint);
+        Thread.sleep(hint);
+        assertEquals(new InetSocketAddress("127.0.0.1", 11000), fishchat.client.ChatClient.askGateway(gateway.address(), from),
+                "served after waiting as told");
+    }
+
+    @Test
     void randomPickCoversEveryListedAddress() throws IOException {
         List<String> list = List.of("10.0.0.1:1", "10.0.0.2:2", "10.0.0.3:3", "10.0.0.4:4");
         start(list);
