@@ -14,7 +14,9 @@ public final class ServerMetrics {
         ServerStats stats = frames.stats();
         metrics.gauge(p + "sessions_open", "Open client connections", () -> frames.sessions().size());
         metrics.counterOf(p + "sessions_opened_total", "Client connections accepted", stats::sessionsOpened);
-        metrics.counterOf(p + "connections_refused_total", "Connections refused over --max-connections", stats::connectionsRefused);
+        metrics.counterOf(p + "connections_refused_total", "Connections refused at admission (caps and rates)", stats::connectionsRefused);
+        metrics.counterOf(p + "refusals_unanswered_total", "Refused connections closed without an answer (TLS, in a flood)",
+                stats::refusalsUnanswered);
         metrics.counterOf(p + "frames_in_total", "Frames read", stats::framesIn);
         metrics.counterOf(p + "frames_out_total", "Frames written", stats::framesOut);
         metrics.counterOf(p + "bytes_in_total", "Bytes of frames read, headers included", stats::bytesIn);

@@ -76,6 +76,12 @@ final class GatewayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--tls-access-list goes with --access-list (with etcd, nodes publish their TLS address)");
         }
+        if (accessList != null && (tlsListen != null) != (tlsAccessList != null)) {
+            // Either way a half-configured gateway: TLS clients with nothing to be given, or a list never used.
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), tlsListen != null
+                    ? "--tls-listen with --access-list needs --tls-access-list (the TLS addresses to hand out)"
+                    : "--tls-access-list needs --tls-listen");
+        }
         var credentials = tls.load(tlsListen != null, "--tls-listen");
         Metrics metrics = new Metrics();
         AccessDirectory directory;
@@ -100,8 +106,11 @@ final class GatewayCommand implements Callable<Integer> {
             gateway = new GatewayServer(TlsFlags.withTls(server.options(listen, "gateway", idleTimeout), tlsListen,
                     credentials), directory).start();
             ServerMetrics.register(metrics, "gateway", gateway.frameServer());
+            boolean servesTls = tlsListen != null;
             admin = server.startAdmin(metrics, List.of(() -> directory.current().addresses().isEmpty()
-                    ? Optional.of("no access server known") : Optional.empty()));
+                    ? Optional.of("no access server known") : Optional.empty(),
+                    () -> servesTls && directory.current(true).addresses().isEmpty()
+                            ? Optional.of("no TLS access server known") : Optional.empty()));
         } catch (Exception e) {
             closeDiscovery(poller, registry);
             throw e;

@@ -26,6 +26,11 @@ public final class Main implements Runnable {
         if (System.getProperty("java.util.logging.manager") == null) {
             System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         }
+        // Before any TLS class loads (the JDK reads it once): a TLS 1.2 client may not ask for
+        // renegotiations, each a full handshake on one admitted connection, past every rate.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
         // etcd4j's Netty: no sun.misc.Unsafe (JDK 25 warns about it; JDK 21 has no flag to silence it).
         if (System.getProperty("io.netty.noUnsafe") == null) {
             System.setProperty("io.netty.noUnsafe", "true");

@@ -63,6 +63,11 @@ final class StandaloneCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--gateway-tls-listen needs --access-tls-listen: TLS clients are given a TLS access address");
         }
+        if (gatewayTlsListen != null && node.advertiseTls == null && accessTlsListen.getAddress().isAnyLocalAddress()) {
+            // The gateway would hand out 0.0.0.0, which no client can dial nor match a certificate with.
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--access-tls-listen on a wildcard address: give --advertise-tls HOST:PORT, the name clients dial");
+        }
         var credentials = tls.load(accessTlsListen != null, "--access-tls-listen");
         Metrics metrics = new Metrics();
         var tokens = auth.verifier(node.data);

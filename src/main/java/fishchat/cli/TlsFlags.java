@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
 
 /** The certificate for a server's TLS port(s): --tls-cert, --tls-key. */
 final class TlsFlags {
@@ -45,15 +46,25 @@ final class TlsFlags {
         }
         if (cert == null) {
             // The JVM's default for SIGHUP is to exit; `systemctl reload` must not stop a server.
-            Signal.handle(new Signal("HUP"), signal -> LOG.log(INFO, "SIGHUP: no TLS certificate to reload"));
+            onSighup(() -> LOG.log(INFO, "SIGHUP: no TLS certificate to reload"));
             return null;
         }
         if (loaded == null) {
             loaded = TlsCredentials.load(cert, key).watch(WATCH_PERIOD);
             TlsCredentials credentials = loaded;
-            Signal.handle(new Signal("HUP"), signal -> credentials.reload());
+            onSighup(credentials::reload);
         }
         return loaded;
+    }
+
+    private static void onSighup(Runnable action) {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> action.run());
+        } catch (IllegalArgumentException e) {
+            // -Xrs, or a JVM that keeps SIGHUP to itself: the file watcher still reloads.
+            LOG.log(WARNING, "SIGHUP cannot be handled here ({0}); certificates reload when their files change",
+                    e.getMessage());
+        }
     }
 
     /** {@code options} with a TLS address added when one is given. */

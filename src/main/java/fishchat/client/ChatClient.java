@@ -75,6 +75,8 @@ public final class ChatClient implements Closeable {
     /** Notifies received; guarded by syncLock. */
     private long notifies;
     private volatile boolean closed;
+    /** Why the connection ended, for requests made after it (guarded by requestLock). */
+    private IOException closeCause;
 
     private ChatClient(FrameClient frames, InetSocketAddress access, Listener listener, Duration replyTimeout) {
         this.frames = frames;
@@ -204,10 +206,14 @@ public final class ChatClient implements Closeable {
      */
     private static void throwIfError(byte[] reply) throws IOException {
         if (Base.parseFrom(reply).getCmd() == Cmd.ERROR.code()) {
-            var error = fishchat.protocol.external.Error.parseFrom(reply);
-            throw new ChatException(ErrorCode.of(error.getErrCode()), error.getErrStr(),
-                    Duration.ofMillis(error.getRetryAfterMs()));
+            throw errorOf(reply);
         }
+    }
+
+    private static ChatException errorOf(byte[] errorFrame) throws IOException {
+        var error = fishchat.protocol.external.Error.parseFrom(errorFrame);
+        return new ChatException(ErrorCode.of(error.getErrCode()), error.getErrStr(),
+                Duration.ofMillis(error.getRetryAfterMs()));
     }
 
     private <T> T request(MessageLite message, Parser<T> parser) throws IOException {
@@ -221,7 +227,8 @@ public final class ChatClient implements Closeable {
         requestLock.lock();
         try {
             if (closed) {
-                throw new IOException("connection closed");
+                // E.g. refused at admission before this request was sent: say why, hint included.
+                throw closeCause instanceof ChatException refused ? refused : new IOException("connection closed", closeCause);
             }
             pending.add(reply);
             frames.send(message.toByteArray());
@@ -231,6 +238,9 @@ public final class ChatClient implements Closeable {
         try {
             return reply.get(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ChatException refused) {
+                throw refused;
+            }
             throw new IOException("connection lost: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IOException("no reply within " + replyTimeout.toMillis() + " ms");
@@ -265,6 +275,10 @@ public final class ChatClient implements Closeable {
                 }
                 if (next != null) {
                     next.complete(body);
+                } else if (cmd == Cmd.ERROR.code()) {
+                    // Nothing was asked yet: the server refused the connection at admission.
+                    failure = errorOf(body);
+                    break;
                 }
             }
         } catch (IOException e) {
@@ -348,6 +362,9 @@ public final class ChatClient implements Closeable {
         requestLock.lock();
         try {
             first = !closed;
+            if (first) {
+                closeCause = cause;
+            }
             closed = true;
             CompletableFuture<byte[]> p;
             while ((p = pending.poll()) != null) {

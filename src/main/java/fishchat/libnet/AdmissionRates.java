@@ -65,6 +65,16 @@ final class AdmissionRates {
         }
     }
 
+    /** Counts one against the server-wide rate only; false when over it. */
+    boolean tryAcquire() {
+        lock.lock();
+        try {
+            return server.tryTake(1, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void sweep(long now) {
         if (now - lastSweep < SWEEP_NANOS) {
             return;

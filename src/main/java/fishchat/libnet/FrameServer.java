@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,7 @@ public final class FrameServer implements AutoCloseable {
     private static final long MAX_ACCEPT_BACKOFF_MILLIS = 1000;
     private static final int TLS_REFUSALS_IN_FLIGHT = 64;
     private static final int TLS_REFUSAL_TIMEOUT_MILLIS = 2000;
+    private static final int TLS_REFUSALS_PER_SECOND = 50;
 
     private final ServerOptions options;
     private final FrameHandler handler;
@@ -46,6 +48,7 @@ public final class FrameServer implements AutoCloseable {
     private final AddressCounts perAddress;
     private final AdmissionRates rates;
     private final java.util.concurrent.Semaphore tlsRefusals = new java.util.concurrent.Semaphore(TLS_REFUSALS_IN_FLIGHT);
+    private final AdmissionRates tlsRefusalBudget = new AdmissionRates(TLS_REFUSALS_PER_SECOND, 0);
     private final AtomicLong nextSessionId = new AtomicLong();
     private final AtomicInteger liveThreads = new AtomicInteger();
     private final ReentrantLock stopLock = new ReentrantLock();
@@ -194,9 +197,11 @@ public final class FrameServer implements AutoCloseable {
 
     /**
      * Answers and closes. On the TLS port the answer has to go through a handshake, which is
-     * done on a short-lived thread of its own (the accept loop must not wait on a client) and
-     * at most {@link #TLS_REFUSALS_IN_FLIGHT} at a time: beyond that, in a flood, the
-     * connection is closed unanswered rather than spending a core on handshakes for refusals.
+     * done on a short-lived thread of its own (the accept loop must not wait on a client),
+     * within {@link #TLS_REFUSAL_TIMEOUT_MILLIS} in all, at most {@link #TLS_REFUSALS_IN_FLIGHT}
+     * at a time and {@link #TLS_REFUSALS_PER_SECOND} a second: beyond that, in a flood, the
+     * connection is closed unanswered (counted) rather than spending the cores on handshakes
+     * for refusals.
      */
     private void refuse(Socket socket, TlsCredentials tls, Refusal refusal, long retryAfterMillis, String why) {
         byte[] answer = options.refusals() == null ? null : options.refusals().frame(refusal, retryAfterMillis);
@@ -212,8 +217,12 @@ public final class FrameServer implements AutoCloseable {
         }
         if (tls == null || answer == null) {
             answerAndClose(socket, answer);
-        } else if (tlsRefusals.tryAcquire()) {
+        } else if (tlsRefusalBudget.tryAcquire() && tlsRefusals.tryAcquire()) {
             try {
+                // The whole answer, handshake included, within the deadline: a client that
+                // trickles its ClientHello must not keep a slot (the timeout is per read).
+                CompletableFuture.delayedExecutor(TLS_REFUSAL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                        .execute(() -> closeQuietly(socket));
                 Thread.ofVirtual().name(options.name() + "-tls-refusal").start(() -> {
                     try {
                         socket.setSoTimeout(TLS_REFUSAL_TIMEOUT_MILLIS);
@@ -230,6 +239,7 @@ public final class FrameServer implements AutoCloseable {
                 closeQuietly(socket);
             }
         } else {
+            stats.refusalsUnanswered.increment();
             closeQuietly(socket);
         }
     }

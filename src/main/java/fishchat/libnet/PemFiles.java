@@ -35,11 +35,18 @@ final class PemFiles {
     }
 
     static List<X509Certificate> certificates(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        // Only the CERTIFICATE blocks: a combined file (HAProxy style) also holds the key.
+        StringBuilder certificates = new StringBuilder();
+        Matcher m = BLOCK.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        while (m.find()) {
+            if (m.group(1).equals("CERTIFICATE")) {
+                certificates.append(m.group()).append('\n');
+            }
+        }
         try {
             List<X509Certificate> chain = new ArrayList<>();
             for (var c : CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))) {
+                    .generateCertificates(new ByteArrayInputStream(certificates.toString().getBytes(StandardCharsets.US_ASCII)))) {
                 chain.add((X509Certificate) c);
             }
             if (chain.isEmpty()) {
@@ -52,7 +59,12 @@ final class PemFiles {
     }
 
     static PrivateKey privateKey(Path file) throws IOException {
-        Matcher m = BLOCK.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        if (text.contains("Proc-Type: 4,ENCRYPTED")) { // OpenSSL's legacy encrypted PKCS#1/SEC1 form
+            throw new IOException(file + ": the key is encrypted; fishchat reads unencrypted keys (mode 0600): "
+                    + "openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+        }
+        Matcher m = BLOCK.matcher(text);
         while (m.find()) {
             String type = m.group(1);
             byte[] der = Base64.getMimeDecoder().decode(m.group(2));

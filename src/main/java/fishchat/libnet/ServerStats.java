@@ -10,6 +10,8 @@ public final class ServerStats {
     final LongAdder bytesOut = new LongAdder();
     final LongAdder sessionsOpened = new LongAdder();
     final LongAdder connectionsRefused = new LongAdder();
+    /** Refused connections closed without an answer (TLS refusals in a flood, past their budget). */
+    final LongAdder refusalsUnanswered = new LongAdder();
 
     public long framesIn() {
         return framesIn.sum();
@@ -36,5 +38,9 @@ public final class ServerStats {
     /** Connections answered "over capacity" and closed. */
     public long connectionsRefused() {
         return connectionsRefused.sum();
+    }
+
+    public long refusalsUnanswered() {
+        return refusalsUnanswered.sum();
     }
 }

@@ -30,7 +30,10 @@ import static java.lang.System.Logger.Level.WARNING;
  * match) is logged and the previous certificate stays in use.
  *
  * <p>Only TLS 1.3 and 1.2 are offered: older versions have known attacks and no client
- * from this decade needs them.
+ * from this decade needs them. Client-initiated TLS 1.2 renegotiation is refused
+ * ({@code jdk.tls.rejectClientInitiatedRenegotiation}, set by {@code fishchat.cli.Main}
+ * before any TLS class loads): it would let one admitted connection ask for handshakes
+ * without end, past every connection rate.
  */
 public final class TlsCredentials implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TlsCredentials.class.getName());
@@ -42,6 +45,8 @@ public final class TlsCredentials implements AutoCloseable {
     private volatile String subject;
     private volatile FileStamp stamp;
     private Thread watcher;
+    /** One reload at a time (watcher, SIGHUP handlers): a lock, not synchronized, since it reads files. */
+    private final java.util.concurrent.locks.ReentrantLock reloading = new java.util.concurrent.locks.ReentrantLock();
 
     private TlsCredentials(Path certFile, Path keyFile) {
         this.certFile = certFile;
@@ -106,6 +111,15 @@ public final class TlsCredentials implements AutoCloseable {
     }
 
     private void swapIn() throws IOException {
+        reloading.lock();
+        try {
+            swapInLocked();
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    private void swapInLocked() throws IOException {
         FileStamp before = FileStamp.of(certFile, keyFile);
         List<X509Certificate> chain = PemFiles.certificates(certFile);
         PrivateKey key = PemFiles.privateKey(keyFile);
@@ -159,12 +173,14 @@ public final class TlsCredentials implements AutoCloseable {
         }
     }
 
-    /** What the watcher compares: both files' modification times and sizes. */
-    private record FileStamp(long certModified, long certSize, long keyModified, long keySize) {
+    /** What the watcher compares: both files' identities (inode: a moved-in file), modification times and sizes. */
+    private record FileStamp(Object certKey, long certModified, long certSize, Object keyKey, long keyModified, long keySize) {
         static FileStamp of(Path cert, Path key) {
             try {
-                return new FileStamp(Files.getLastModifiedTime(cert).toMillis(), Files.size(cert),
-                        Files.getLastModifiedTime(key).toMillis(), Files.size(key));
+                var c = Files.readAttributes(cert, java.nio.file.attribute.BasicFileAttributes.class);
+                var k = Files.readAttributes(key, java.nio.file.attribute.BasicFileAttributes.class);
+                return new FileStamp(c.fileKey(), c.lastModifiedTime().toMillis(), c.size(),
+                        k.fileKey(), k.lastModifiedTime().toMillis(), k.size());
             } catch (IOException e) {
                 return null; // e.g. between the delete and the rename of a renewal: look again later
             }

@@ -87,6 +87,26 @@ class AccessServerTest {
     // ---- login ----
 
     @Test
+    void aLoginOnAConnectionRefusedForRateSaysWhenToComeBack() throws Exception {
+        server = ChatServer.start(data, ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "access")
+                .withNewConnectionsPerIpPerSecond(1), AccessOptions.defaults(), null);
+        InetSocketAddress from = new InetSocketAddress("127.0.0.2", 0);
+        fishchat.client.ChatException refused = null;
+        for (int i = 0; i < 5 && refused == null; i++) {
+            try (fishchat.client.ChatClient client = fishchat.client.ChatClient.connect(server.access().address(), from,
+                    m -> { })) {
+                Thread.sleep(50); // the refusal arrives before the login is sent: it must not be lost
+                client.login(1, server.token(1), 0);
+            } catch (fishchat.client.ChatException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused != null, "the second connection within a second is refused");
+        assertEquals(ErrorCode.RATE_LIMITED, refused.code());
+        assertTrue(refused.retryAfter().toMillis() >= 1 && refused.retryAfter().toMillis() <= 1001, refused.getMessage());
+    }
+
+    @Test
     void loginWithAGoodTokenReportsTheNewestSeq() throws IOException {
         start();
         ProtoClient alice = server.login(1);

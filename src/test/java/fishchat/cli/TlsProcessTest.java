@@ -101,8 +101,37 @@ class TlsProcessTest {
             assertEquals(ErrorCode.OK, alice.sendP2P(2, "a2", "same session after renewal"));
             Await.until("delivered after renewal", Duration.ofSeconds(10), () -> atBob.contains("same session after renewal"));
         }
+        assertRenegotiationRefused(tlsAccess, second[0]);
         assertTrue(server.process().isAlive());
         assertEquals(0, server.terminate(30));
+    }
+
+    /** A TLS 1.2 client may shake hands once; asking for another (renegotiation) ends the connection. */
+    private static void assertRenegotiationRefused(InetSocketAddress address, Path ca) throws Exception {
+        var store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (var in = Files.newInputStream(ca)) {
+            store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        var context = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
+        context.init(null, trust.getTrustManagers(), null);
+        try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            assertEquals("TLSv1.2", socket.getSession().getProtocol());
+            socket.startHandshake(); // a second handshake on the same connection: a renegotiation
+            // The JDK client sends the ClientHello on the next write; the server's alert ends it.
+            assertThrows(java.io.IOException.class, () -> {
+                socket.getOutputStream().write(new byte[] {0, 0});
+                socket.getOutputStream().flush();
+                if (socket.getInputStream().read() < 0) {
+                    throw new java.io.EOFException("closed");
+                }
+            });
+        }
     }
 
     @Test
@@ -113,8 +142,14 @@ class TlsProcessTest {
                 "--tls-cert", pair[0].toString(), "--tls-key", pair[1].toString());
         assertRefused("go together", "access", "--tls-listen", "127.0.0.1:0", "--tls-cert", pair[0].toString());
         assertRefused("needs --access-tls-listen", "standalone", "--gateway-tls-listen", "127.0.0.1:0");
+        assertRefused("needs --tls-access-list", "gateway", "--access-list", "127.0.0.1:1", "--tls-listen", "127.0.0.1:0",
+                "--tls-cert", pair[0].toString(), "--tls-key", pair[1].toString());
+        assertRefused("--tls-access-list needs --tls-listen", "gateway", "--access-list", "127.0.0.1:1",
+                "--tls-access-list", "127.0.0.1:2");
+        assertRefused("--advertise-tls", "standalone", "--gateway-tls-listen", "127.0.0.1:0",
+                "--access-tls-listen", "0.0.0.0:0", "--tls-cert", pair[0].toString(), "--tls-key", pair[1].toString());
         assertRefused("does not match", "gateway", "--access-list", "127.0.0.1:1", "--listen", "127.0.0.1:0",
-                "--tls-listen", "127.0.0.1:0", "--tls-cert", pair[0].toString(),
+                "--tls-listen", "127.0.0.1:0", "--tls-access-list", "127.0.0.1:2", "--tls-cert", pair[0].toString(),
                 "--tls-key", TestCertificates.create(data.resolve("b"), "two", "EC")[1].toString());
     }
 

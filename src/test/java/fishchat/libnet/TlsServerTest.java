@@ -169,6 +169,30 @@ class TlsServerTest {
     }
 
     @Test
+    void keysInPkcs1FormAndCombinedPemFilesLoadAndEncryptedKeysAreRefusedClearly() throws IOException {
+        Path[] pair = TestCertificates.create(dir, "rsa", "RSA");
+        // PKCS#8 of RSA is a fixed header around the PKCS#1 key: unwrap it as openssl -traditional writes it.
+        byte[] pkcs8 = java.util.Base64.getMimeDecoder().decode(Files.readString(pair[1])
+                .replaceAll("-----[A-Z ]+-----", "").trim());
+        byte[] pkcs1 = java.util.Arrays.copyOfRange(pkcs8, 4 + 3 + 15 + 4, pkcs8.length);
+        Path traditional = dir.resolve("rsa-traditional.pem");
+        Files.writeString(traditional, "-----BEGIN RSA PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pkcs1) + "\n-----END RSA PRIVATE KEY-----\n");
+        FrameServer server = echoServer(options(credentials(new Path[] {pair[0], traditional})));
+        assertEcho(connect(server.tlsAddress(), TlsTrust.fromPem(pair[0])), true, (byte) 6);
+
+        Path combined = dir.resolve("combined.pem"); // HAProxy style: certificate and key in one file
+        Files.writeString(combined, Files.readString(pair[0]) + Files.readString(pair[1]));
+        credentials(new Path[] {combined, combined});
+
+        Path encrypted = dir.resolve("encrypted.pem");
+        Files.writeString(encrypted, "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                + "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        IOException e = assertThrows(IOException.class, () -> TlsCredentials.load(pair[0], encrypted));
+        assertTrue(e.getMessage().contains("encrypted"), e.getMessage());
+    }
+
+    @Test
     void plaintextOnTheTlsPortAndSilenceEndWithoutAnErrorOrALeftoverThread() throws Exception {
         Path[] pair = TestCertificates.create(dir, "one", "EC");
         FrameServer server = echoServer(options(credentials(pair)).withHandshakeTimeout(Duration.ofSeconds(1)));
