@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.lang.System.Logger.Level.DEBUG;
@@ -43,6 +42,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private final BatchTransactions<C> transactions;
     private final LinkedBlockingQueue<Pending<C, ?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Thread thread;
+    private final Deadlines deadlines;
     private volatile boolean running = true;
     /** Set once metrics are wired; null until then. */
     private volatile Metrics.Histogram commitLatency;
@@ -55,6 +55,8 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         static final int QUEUED = 0;
         static final int TAKEN = 1;
         static final int WITHDRAWN = 2;
+        /** Taken, and its caller's deadline passed: the caller waits a last moment for the outcome. */
+        static final int OVERDUE = 3;
 
         Pending(SqlWork<C, T> work) {
             this(work, new CompletableFuture<>(), new AtomicInteger(QUEUED));
@@ -63,6 +65,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
 
     public GroupCommitWriter(BatchTransactions<C> transactions, String name) {
         this.transactions = transactions;
+        this.deadlines = new Deadlines(name + "-deadlines");
         this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
     }
 
@@ -75,28 +78,44 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         if (!queue.offer(pending)) {
             throw new StoreUnavailableException("store overloaded: " + MAX_QUEUED + " writes waiting", null);
         }
+        deadlines.watch(pending.result(), Deadlines.after(timeout), now -> expire(pending, timeout, now));
         try {
-            try {
-                return pending.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // Withdraw it while it still waits in the queue: the caller is told "not stored",
-                // so it must never be stored later.
-                if (pending.state().compareAndSet(Pending.QUEUED, Pending.WITHDRAWN)) {
-                    throw new StoreUnavailableException("store write not committed within " + timeout.toMillis() + " ms", e);
-                }
-                // The writer has it in a transaction: its outcome is moments away, and only
-                // that outcome may be reported (an answer of "failed" could be a lie).
-                return pending.result().get(COMMIT_OUTCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            return pending.result().get(); // untimed: the deadline is kept by `deadlines` (see Deadlines)
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof DeadlinePassed late) {
+                throw new StoreUnavailableException(late.getMessage(), late);
+            }
             throw new StoreUnavailableException("store write failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("store write still not committed after "
-                    + timeout.plus(COMMIT_OUTCOME_WAIT).toMillis() + " ms", e);
         } catch (InterruptedException e) {
             pending.state().compareAndSet(Pending.QUEUED, Pending.WITHDRAWN);
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for the store", e);
+        }
+    }
+
+    /**
+     * A write's deadline passed. Still queued: withdraw it, so that it is never stored after
+     * its caller was told "not stored". Already in a transaction: its outcome is moments
+     * away and only that outcome may be reported, so wait {@link #COMMIT_OUTCOME_WAIT} more.
+     */
+    private static long expire(Pending<?, ?> pending, Duration timeout, long now) {
+        if (pending.state().compareAndSet(Pending.QUEUED, Pending.WITHDRAWN)) {
+            pending.result().completeExceptionally(
+                    new DeadlinePassed("store write not committed within " + timeout.toMillis() + " ms"));
+            return 0;
+        }
+        if (pending.state().get() == Pending.TAKEN && pending.state().compareAndSet(Pending.TAKEN, Pending.OVERDUE)) {
+            return now + COMMIT_OUTCOME_WAIT.toNanos();
+        }
+        pending.result().completeExceptionally(new DeadlinePassed("store write still not committed after "
+                + timeout.plus(COMMIT_OUTCOME_WAIT).toMillis() + " ms"));
+        return 0;
+    }
+
+    /** A store call's deadline passed before its outcome was known. */
+    static final class DeadlinePassed extends Exception {
+        DeadlinePassed(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -229,6 +248,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         List<Pending<C, ?>> left = new ArrayList<>();
         queue.drainTo(left);
         fail(left, new StoreUnavailableException("store closed", null));
+        deadlines.close();
         if (thread.isAlive()) {
             LOG.log(WARNING, "store writer still busy after 10 s; leaving the database open");
             return false;

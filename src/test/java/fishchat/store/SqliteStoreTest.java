@@ -150,6 +150,26 @@ class SqliteStoreTest {
     }
 
     @Test
+    void aWriteThatCannotCommitInTimeIsAnsweredWithinItsDeadlineAndNeverStoredLater() throws Exception {
+        Duration deadline = Duration.ofMillis(500);
+        try (SqliteStore store = SqliteStore.open(dir, deadline);
+             java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("messages.db"));
+             java.sql.Statement lock = other.createStatement()) {
+            lock.execute("BEGIN IMMEDIATE"); // another process holds the write lock: the writer waits in BEGIN
+            long start = System.nanoTime();
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                    () -> store.append(p2p(1, 2, "late", "x")));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(e.getMessage().contains("not committed within 500 ms"), e.getMessage());
+            assertTrue(tookMillis >= 450 && tookMillis < 2_500, "answered after " + tookMillis + " ms");
+            lock.execute("ROLLBACK");
+            store.append(p2p(1, 3, "after", "y"));
+            assertEquals(1, store.lastSeq(3), "the store works again");
+            assertEquals(0, store.lastSeq(2), "the withdrawn write was never stored");
+        }
+    }
+
+    @Test
     void closedStoreRefusesWork() {
         SqliteStore store = SqliteStore.open(dir, TIMEOUT);
         store.close();

@@ -4,6 +4,7 @@ import fishchat.metrics.Metrics;
 import fishchat.store.GroupCommitWriter;
 import fishchat.store.SqlWork;
 import fishchat.store.AppendResult;
+import fishchat.store.Deadlines;
 import fishchat.store.Delivery;
 import fishchat.store.InboxQueries;
 import fishchat.store.MessageStore;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +55,7 @@ public final class SqliteStore implements MessageStore {
     private final GroupCommitWriter<Db> writer;
     private final Db writeConnection;
     private final ExecutorService readers;
+    private final Deadlines readDeadlines = new Deadlines("sqlite-read-deadlines");
     private final List<Db> readerConnections = new ArrayList<>();
     private final ThreadLocal<Db> readerConnection;
 
@@ -213,11 +216,24 @@ public final class SqliteStore implements MessageStore {
 
     private <T> T read(SqlWork<Db, T> work) {
         try {
-            return readers.submit(() -> work.apply(readerConnection.get())).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture<T> result = new CompletableFuture<>();
+            readers.execute(() -> {
+                try {
+                    result.complete(work.apply(readerConnection.get()));
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            readDeadlines.watch(result, Deadlines.after(timeout), now -> {
+                result.completeExceptionally(new TimeoutException());
+                return 0;
+            });
+            return result.get(); // untimed: see Deadlines
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new StoreUnavailableException("store read timed out after " + timeout.toMillis() + " ms", e.getCause());
+            }
             throw new StoreUnavailableException("store read failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("store read timed out after " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while reading the store", e);
@@ -236,6 +252,7 @@ public final class SqliteStore implements MessageStore {
             }
         }
         readers.shutdown();
+        readDeadlines.close();
         try {
             readers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
