@@ -1,6 +1,8 @@
 package fishchat.bench;
 
 import fishchat.client.ChatClient;
+import fishchat.client.ChatException;
+import fishchat.protocol.ErrorCode;
 import fishchat.libnet.TlsTrust;
 
 import java.io.IOException;
@@ -13,6 +15,11 @@ import java.util.List;
  * target n % N, so users spread evenly over the targets.
  */
 public final class LoadTargets {
+    /** Tries per user when servers refuse connections with a retry hint (see {@link #logIn}). */
+    private static final int MAX_ATTEMPTS = 20;
+    private static final long FIRST_BACKOFF_MILLIS = 50;
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
     private final List<InetSocketAddress> addresses;
     private final boolean gateways;
     private final TlsTrust tls;
@@ -52,13 +59,49 @@ public final class LoadTargets {
      */
     public ChatClient logIn(int n, LoadSources sources, ChatClient.Listener listener, long uid, String token, long fromSeq)
             throws IOException {
-        ChatClient client = connect(n, sources, listener);
+        for (int attempt = 1; ; attempt++) {
+            ChatClient client = null;
+            try {
+                client = connect(n, sources, listener);
+                client.login(uid, token, fromSeq);
+                return client;
+            } catch (ChatException e) {
+                closeQuietly(client);
+                if (!waitAsTold(e, attempt)) {
+                    throw e;
+                }
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(client);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * As a well-behaved client does when a server refuses a connection for opening too fast
+     * (90005 with a retry hint): waits at least the hinted time, and longer with each attempt
+     * (the hint is when one more connection would pass, and every refused client heard the
+     * same), with jitter so that retries spread; false when there was no hint or the attempts
+     * are used up.
+     */
+    private static boolean waitAsTold(ChatException e, int attempt) throws IOException {
+        if (e.code() != ErrorCode.RATE_LIMITED || e.retryAfter().isZero() || attempt >= MAX_ATTEMPTS) {
+            return false;
+        }
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
+        long millis = Math.max(e.retryAfter().toMillis(), backoff);
         try {
-            client.login(uid, token, fromSeq);
-            return client;
-        } catch (IOException | RuntimeException e) {
+            Thread.sleep(millis / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(millis + 1));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting to retry");
+        }
+        return true;
+    }
+
+    private static void closeQuietly(ChatClient client) {
+        if (client != null) {
             client.close();
-            throw e;
         }
     }
 

@@ -224,6 +224,7 @@ public final class ChatClient implements Closeable {
 
     private byte[] request(MessageLite message) throws IOException {
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        IOException sendFailure = null;
         requestLock.lock();
         try {
             if (closed) {
@@ -231,7 +232,13 @@ public final class ChatClient implements Closeable {
                 throw closeCause instanceof ChatException refused ? refused : new IOException("connection closed", closeCause);
             }
             pending.add(reply);
-            frames.send(message.toByteArray());
+            try {
+                frames.send(message.toByteArray());
+            } catch (IOException e) {
+                // The server may have closed after saying why (a refusal at admission): the
+                // reader still reads that answer, or fails this reply with the connection's end.
+                sendFailure = e;
+            }
         } finally {
             requestLock.unlock();
         }
@@ -240,6 +247,9 @@ public final class ChatClient implements Closeable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ChatException refused) {
                 throw refused;
+            }
+            if (sendFailure != null) {
+                throw sendFailure;
             }
             throw new IOException("connection lost: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

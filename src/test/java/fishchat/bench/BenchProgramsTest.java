@@ -85,6 +85,26 @@ class BenchProgramsTest {
     }
 
     @Test
+    void loadUsersRefusedForOpeningTooFastWaitAsToldAndAllLogIn() throws Exception {
+        Files.writeString(data.resolve(SecretFile.DEFAULT_NAME), HexFormat.of().formatHex(ChatServer.SECRET));
+        try (FishchatProcess server = FishchatProcess.start("standalone", "--data", data.toString(),
+                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
+                "--new-connection-rate-per-ip", "40")) {
+            String access = server.await(Pattern.compile("access listening on (\\S+)"), 60).group(1);
+            // 200 users from one source address at 32 at a time: far over 40 connections a second.
+            try (FishchatProcess bench = FishchatProcess.start("bench", "idle", "--access", access, "--users", "200",
+                    "--hold", "1s", "--first-uid", "9000", "--sources", "1", "--data", data.toString())) {
+                assertTrue(bench.process().waitFor(90, TimeUnit.SECONDS), bench.output());
+                String text = bench.output();
+                assertEquals(0, bench.process().exitValue(), text);
+                assertTrue(text.contains("RESULT bench=idle users=200 logged_in=200 failed=0"), text);
+            }
+            assertTrue(server.output().contains("new connections per second from 127.0.0.2"),
+                    "the server did refuse some: " + server.output().lines().filter(l -> l.contains("refusing")).toList());
+        }
+    }
+
+    @Test
     void soakRunsMixedLoadAgainstAServerProcessAndSamplesIt() throws Exception {
         Path samples = data.resolve("soak.csv");
         try (FishchatProcess server = FishchatProcess.start("standalone", "--data", data.toString(),
