@@ -99,7 +99,7 @@ final class ClusterDeployment implements Deployment {
         List<ServerProcess> targets = new ArrayList<>(accessNodes);
         targets.addAll(accessNodes);
         targets.add(gateway);
-        return List.of(new KillNode(targets), new RestartPostgres(pg), new RestartEtcd(etcd));
+        return List.of(new KillNode(targets), RestartServer.postgres(pg), RestartServer.etcd(etcd));
     }
 
     @Override
