@@ -32,8 +32,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * <p>Only TLS 1.3 and 1.2 are offered: older versions have known attacks and no client
  * from this decade needs them. Client-initiated TLS 1.2 renegotiation is refused
  * ({@code jdk.tls.rejectClientInitiatedRenegotiation}, set by {@code fishchat.cli.Main}
- * before any TLS class loads): it would let one admitted connection ask for handshakes
- * without end, past every connection rate.
+ * before any TLS class loads; a program that embeds a {@link FrameServer} must set it the
+ * same way, since the JDK reads it once): it would let one admitted connection ask for
+ * handshakes without end, past every connection rate.
  */
 public final class TlsCredentials implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TlsCredentials.class.getName());
