@@ -51,8 +51,7 @@ final class TlsFlags {
         }
         if (loaded == null) {
             loaded = TlsCredentials.load(cert, key).watch(WATCH_PERIOD);
-            TlsCredentials credentials = loaded;
-            onSighup(credentials::reload);
+            onSighup(loaded::reload);
         }
         return loaded;
     }

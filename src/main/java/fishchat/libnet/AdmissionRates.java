@@ -87,15 +87,6 @@ final class AdmissionRates {
         }
     }
 
-    int trackedAddresses() {
-        lock.lock();
-        try {
-            return addresses.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private static long millis(long nanos) {
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos) + 1);
     }

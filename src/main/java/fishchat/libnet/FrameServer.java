@@ -30,9 +30,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * per source address) or a rate (new connections per second, per server and per address) is
  * accepted, told why ({@link Refusal.Answers}, with a retry-after hint for rates) and closed,
  * so the client sees an answer rather than a silent drop. A TLS handshake is not admission
- * work: it runs on the session's own thread, bounded by the handshake timeout. The session loop's catch ladder separates what a client did (EOF, a
- * truncated or oversize frame, a reset, silence) from a bug in a handler, which is logged
- * with its stack trace. {@link #stop()} returns only once every session thread has ended.
+ * work: it runs on the session's own thread, bounded by the handshake timeout. The session
+ * loop's catch ladder separates what a client did (EOF, a truncated or oversize frame, a
+ * reset, silence) from a bug in a handler, which is logged with its stack trace. {@link #stop()} returns only once every session thread has ended.
  */
 public final class FrameServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
@@ -81,13 +81,11 @@ public final class FrameServer implements AutoCloseable {
                 throw e;
             }
         }
-        acceptThread = Thread.ofPlatform().name(options.name() + "-accept").daemon(true)
-                .start(() -> acceptLoop(listener, null));
+        acceptThread = startAccepting(listener, null, "-accept");
         LOG.log(INFO, "{0} listening on {1}:{2}", options.name(), address().getHostString(),
                 String.valueOf(address().getPort()));
         if (tlsListener != null) {
-            tlsAcceptThread = Thread.ofPlatform().name(options.name() + "-tls-accept").daemon(true)
-                    .start(() -> acceptLoop(tlsListener, options.tls()));
+            tlsAcceptThread = startAccepting(tlsListener, options.tls(), "-tls-accept");
             LOG.log(INFO, "{0} listening for TLS on {1}:{2} ({3})", options.name(), tlsAddress().getHostString(),
                     String.valueOf(tlsAddress().getPort()), options.tls().subject());
         }
@@ -95,6 +93,10 @@ public final class FrameServer implements AutoCloseable {
             sweeper.start();
         }
         return this;
+    }
+
+    private Thread startAccepting(ServerSocket listening, TlsCredentials tls, String suffix) {
+        return Thread.ofPlatform().name(options.name() + suffix).daemon(true).start(() -> acceptLoop(listening, tls));
     }
 
     private ServerSocket bind(InetSocketAddress address) throws IOException {
@@ -219,13 +221,12 @@ public final class FrameServer implements AutoCloseable {
             answerAndClose(socket, answer);
         } else if (tlsRefusalBudget.tryAcquire() && tlsRefusals.tryAcquire()) {
             try {
-                // The whole answer, handshake included, within the deadline: a client that
-                // trickles its ClientHello must not keep a slot (the timeout is per read).
+                // The whole answer, handshake included, within the deadline (a socket timeout
+                // would bound each read only: a client trickling its ClientHello would keep a slot).
                 CompletableFuture.delayedExecutor(TLS_REFUSAL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                         .execute(() -> closeQuietly(socket));
                 Thread.ofVirtual().name(options.name() + "-tls-refusal").start(() -> {
                     try {
-                        socket.setSoTimeout(TLS_REFUSAL_TIMEOUT_MILLIS);
                         answerAndClose(tls.wrap(socket), answer);
                     } catch (IOException e) {
                         LOG.log(DEBUG, "{0}: refusal not delivered: {1}", options.name(), e.getMessage());

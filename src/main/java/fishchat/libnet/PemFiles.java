@@ -31,6 +31,9 @@ final class PemFiles {
     private static final byte[] RSA_ALGORITHM = {0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48,
             (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
 
+    private static final String TO_PKCS8 = "openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8";
+    private static final String ENCRYPTED = ": the key is encrypted; fishchat reads unencrypted keys (mode 0600): " + TO_PKCS8;
+
     private PemFiles() {
     }
 
@@ -61,8 +64,7 @@ final class PemFiles {
     static PrivateKey privateKey(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         if (text.contains("Proc-Type: 4,ENCRYPTED")) { // OpenSSL's legacy encrypted PKCS#1/SEC1 form
-            throw new IOException(file + ": the key is encrypted; fishchat reads unencrypted keys (mode 0600): "
-                    + "openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+            throw new IOException(file + ENCRYPTED);
         }
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
@@ -74,11 +76,9 @@ final class PemFiles {
                 case "RSA PRIVATE KEY":
                     return pkcs8(file, rsaPkcs1ToPkcs8(der));
                 case "ENCRYPTED PRIVATE KEY":
-                    throw new IOException(file + ": the key is encrypted; fishchat reads unencrypted keys (mode 0600): "
-                            + "openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+                    throw new IOException(file + ENCRYPTED);
                 case "EC PRIVATE KEY":
-                    throw new IOException(file + ": SEC1 EC key; convert it to PKCS#8: "
-                            + "openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+                    throw new IOException(file + ": SEC1 EC key; convert it to PKCS#8: " + TO_PKCS8);
                 default:
                     // e.g. "EC PARAMETERS" ahead of the key: skip
             }

@@ -133,7 +133,7 @@ public final class TlsCredentials implements AutoCloseable {
             keys.init(store, password);
             SSLContext next = SSLContext.getInstance("TLS");
             next.init(keys.getKeyManagers(), null, new SecureRandom());
-            probe(next, chain.get(0), key);
+            probe(chain.get(0), key);
             context = next;
         } catch (GeneralSecurityException e) {
             throw new IOException(certFile + " / " + keyFile + ": " + e.getMessage(), e);
@@ -143,7 +143,7 @@ public final class TlsCredentials implements AutoCloseable {
     }
 
     /** Refuses a key that does not belong to the certificate (a renewal caught half-way). */
-    private static void probe(SSLContext context, X509Certificate certificate, PrivateKey key)
+    private static void probe(X509Certificate certificate, PrivateKey key)
             throws GeneralSecurityException, IOException {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";

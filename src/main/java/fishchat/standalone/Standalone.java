@@ -46,13 +46,10 @@ public final class Standalone implements AutoCloseable {
         AccessServer access = null;
         try {
             access = new AccessServer(accessOptions, chat, store, tokens, Clock.systemUTC(), metrics).start();
-            InetSocketAddress bound = access.address();
-            String address = advertise != null ? advertise : bound.getHostString() + ":" + bound.getPort();
-            InetSocketAddress tlsBound = access.frameServer().tlsAddress();
-            String tlsAddress = advertiseTls != null ? advertiseTls
-                    : tlsBound == null ? null : tlsBound.getHostString() + ":" + tlsBound.getPort();
-            GatewayServer gateway = new GatewayServer(gatewayOptions, new AccessDirectory(new AccessList(List.of(address)),
-                    new AccessList(tlsAddress == null ? List.of() : List.of(tlsAddress)))).start();
+            List<String> address = handedOut(advertise, access.address());
+            List<String> tlsAddress = handedOut(advertiseTls, access.frameServer().tlsAddress());
+            GatewayServer gateway = new GatewayServer(gatewayOptions,
+                    new AccessDirectory(new AccessList(address), new AccessList(tlsAddress))).start();
             ServerMetrics.register(metrics, "access", access.frameServer());
             ServerMetrics.register(metrics, "gateway", gateway.frameServer());
             return new Standalone(store, access, gateway);
@@ -63,6 +60,14 @@ public final class Standalone implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** The address the gateway hands out: the advertised one, else the bound one; none when neither. */
+    private static List<String> handedOut(String advertised, InetSocketAddress bound) {
+        if (advertised != null) {
+            return List.of(advertised);
+        }
+        return bound == null ? List.of() : List.of(bound.getHostString() + ":" + bound.getPort());
     }
 
     public InetSocketAddress gatewayAddress() {

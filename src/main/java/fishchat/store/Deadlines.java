@@ -74,11 +74,6 @@ public final class Deadlines implements AutoCloseable {
         }
     }
 
-    /** Deadlines being watched (for tests). */
-    int watching() {
-        return watches.size();
-    }
-
     /** The System.nanoTime() deadline {@code timeout} from now. */
     public static long after(java.time.Duration timeout) {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout.toMillis());

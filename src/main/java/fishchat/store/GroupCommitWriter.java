@@ -104,7 +104,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                     new DeadlinePassed("store write not committed within " + timeout.toMillis() + " ms"));
             return 0;
         }
-        if (pending.state().get() == Pending.TAKEN && pending.state().compareAndSet(Pending.TAKEN, Pending.OVERDUE)) {
+        if (pending.state().compareAndSet(Pending.TAKEN, Pending.OVERDUE)) {
             return now + COMMIT_OUTCOME_WAIT.toNanos();
         }
         pending.result().completeExceptionally(new DeadlinePassed("store write still not committed after "
