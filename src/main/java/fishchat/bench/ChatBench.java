@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
-import java.util.function.LongFunction;
 
 /**
  * Durable one-to-one chat under a fixed offered rate: {@code users} clients log in through the
@@ -31,14 +30,11 @@ import java.util.function.LongFunction;
  * delivered across nodes.
  */
 public final class ChatBench {
-    private final LoadTargets targets;
+    private final LoadUsers load;
     private final int users;
     private final double rate;
     private final Duration duration;
-    private final long firstUid;
-    private final LongFunction<String> tokens;
     private final int messageBytes;
-    private final LoadSources sources;
     private final boolean crossNode;
     private final LatencyHistogram ackLatency = new LatencyHistogram();
     private final LatencyHistogram deliveredLatency = new LatencyHistogram();
@@ -47,19 +43,15 @@ public final class ChatBench {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
-    public ChatBench(LoadTargets targets, int users, double rate, Duration duration, long firstUid,
-                     LongFunction<String> tokens, int messageBytes, int sourceCount, boolean crossNode) {
+    public ChatBench(LoadUsers load, int users, double rate, Duration duration, int messageBytes, boolean crossNode) {
         if (users < 2) {
             throw new IllegalArgumentException("need at least 2 users");
         }
-        this.targets = targets;
+        this.load = load;
         this.users = users;
         this.rate = rate;
         this.duration = duration;
-        this.firstUid = firstUid;
-        this.tokens = tokens;
         this.messageBytes = messageBytes;
-        this.sources = new LoadSources(sourceCount);
         this.crossNode = crossNode;
     }
 
@@ -68,7 +60,7 @@ public final class ChatBench {
         NodeLayout layout = layoutOf(clients);
         boolean acrossNodes = crossNode && layout.nodes() > 1;
         out.printf(Locale.ROOT, "bench chat: %d users on %d access node%s (%s), %s%n", users, layout.nodes(),
-                layout.nodes() == 1 ? "" : "s", targets, acrossNodes ? "cross-node sends" : "sends to any user");
+                layout.nodes() == 1 ? "" : "s", load.targets(), acrossNodes ? "cross-node sends" : "sends to any user");
         out.flush();
         IntUnaryOperator recipients = acrossNodes
                 ? sender -> layout.userOnAnotherNode(sender, ThreadLocalRandom.current())
@@ -105,15 +97,14 @@ public final class ChatBench {
 
     private List<ChatClient> logIn() throws IOException, InterruptedException {
         // From the newest seq: earlier runs' messages are not this run's deliveries.
-        return UserLogins.all(users, n -> targets.logIn(n, sources, new Receiver(), firstUid + n,
-                tokens.apply(firstUid + n), ChatClient.FROM_NEWEST));
+        return UserLogins.all(users, n -> load.logIn(n, new Receiver(), ChatClient.FROM_NEWEST));
     }
 
     /** Which node each user landed on: known only after login when a gateway chose. */
     private NodeLayout layoutOf(List<ChatClient> clients) {
         List<Object> nodes = new ArrayList<>(clients.size());
         for (int n = 0; n < clients.size(); n++) {
-            nodes.add(targets.nodeOf(n, clients.get(n)));
+            nodes.add(load.targets().nodeOf(n, clients.get(n)));
         }
         return new NodeLayout(nodes);
     }
@@ -132,7 +123,7 @@ public final class ChatBench {
                     return;
                 }
             }
-            long target = firstUid + recipients.applyAsInt(sender);
+            long target = load.uid(recipients.applyAsInt(sender));
             // Timed from when the send was due, not from when it went: a send held up behind a
             // slow one counts its wait (no coordinated omission).
             long sentAt = next;

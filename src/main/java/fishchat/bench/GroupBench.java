@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 
 /**
  * Group fan-out under a fixed offered rate: {@code members} users log in and join one group;
@@ -26,15 +25,12 @@ import java.util.function.LongFunction;
  * send→delivered-to-all, when the last member got the message.
  */
 public final class GroupBench {
-    private final LoadTargets targets;
+    private final LoadUsers load;
     private final int members;
     private final long groupId;
     private final double rate;
     private final Duration duration;
-    private final long firstUid;
-    private final LongFunction<String> tokens;
     private final int messageBytes;
-    private final LoadSources sources;
     private final LatencyHistogram ackLatency = new LatencyHistogram();
     private final LatencyHistogram deliveryLatency = new LatencyHistogram();
     private final LatencyHistogram allMembersLatency = new LatencyHistogram();
@@ -46,32 +42,27 @@ public final class GroupBench {
     private final AtomicLong complete = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
-    public GroupBench(LoadTargets targets, int members, long groupId, double rate, Duration duration, long firstUid,
-                      LongFunction<String> tokens, int messageBytes, int sourceCount) {
+    public GroupBench(LoadUsers load, int members, long groupId, double rate, Duration duration, int messageBytes) {
         if (members < 2) {
             throw new IllegalArgumentException("need at least 2 members");
         }
-        this.targets = targets;
+        this.load = load;
         this.members = members;
         this.groupId = groupId;
         this.rate = rate;
         this.duration = duration;
-        this.firstUid = firstUid;
-        this.tokens = tokens;
         this.messageBytes = messageBytes;
-        this.sources = new LoadSources(sourceCount);
     }
 
     public long run(PrintStream out) throws IOException, InterruptedException {
-        List<ChatClient> clients = UserLogins.all(members, n -> targets.logIn(n, sources, new Receiver(), firstUid + n,
-                tokens.apply(firstUid + n), ChatClient.FROM_NEWEST));
+        List<ChatClient> clients = UserLogins.all(members, n -> load.logIn(n, new Receiver(), ChatClient.FROM_NEWEST));
         for (ChatClient client : clients) {
             ErrorCode joined = client.join(groupId);
             if (joined != ErrorCode.OK) {
                 throw new IOException("joining group " + groupId + " failed: " + joined);
             }
         }
-        out.printf(Locale.ROOT, "bench group: %d members of group %d (%s), %.0f messages/s%n", members, groupId, targets, rate);
+        out.printf(Locale.ROOT, "bench group: %d members of group %d (%s), %.0f messages/s%n", members, groupId, load.targets(), rate);
         out.flush();
         String padding = TimedText.padding(messageBytes);
         long interval = (long) (1e9 / rate);

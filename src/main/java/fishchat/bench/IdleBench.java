@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 
 /**
  * Logged-in, idle users: {@code users} clients log in through the gateways or straight on
@@ -27,27 +26,19 @@ import java.util.function.LongFunction;
 public final class IdleBench {
     private static final Duration PING_EVERY = Duration.ofSeconds(30);
 
-    private final LoadTargets targets;
+    private final LoadUsers load;
     private final int users;
     private final Duration hold;
-    private final long firstUid;
-    private final LongFunction<String> tokens;
-    private final LoadSources sources;
     private final boolean sendFirst;
 
-    public IdleBench(LoadTargets targets, int users, Duration hold, long firstUid, LongFunction<String> tokens,
-                     int sourceCount) {
-        this(targets, users, hold, firstUid, tokens, sourceCount, false);
+    public IdleBench(LoadUsers load, int users, Duration hold) {
+        this(load, users, hold, false);
     }
 
-    public IdleBench(LoadTargets targets, int users, Duration hold, long firstUid, LongFunction<String> tokens,
-                     int sourceCount, boolean sendFirst) {
-        this.targets = targets;
+    public IdleBench(LoadUsers load, int users, Duration hold, boolean sendFirst) {
+        this.load = load;
         this.users = users;
         this.hold = hold;
-        this.firstUid = firstUid;
-        this.tokens = tokens;
-        this.sources = new LoadSources(sourceCount);
         this.sendFirst = sendFirst;
     }
 
@@ -60,10 +51,9 @@ public final class IdleBench {
                 int n = i;
                 dialers.submit(() -> {
                     try {
-                        ChatClient client = targets.logIn(n, sources, m -> { }, firstUid + n, tokens.apply(firstUid + n),
-                                ChatClient.FROM_NEWEST);
+                        ChatClient client = load.logIn(n, m -> { }, ChatClient.FROM_NEWEST);
                         clients.add(client);
-                        if (sendFirst && client.sendP2P(firstUid + (n + 1) % users, "idle-" + n, "hello") != ErrorCode.OK) {
+                        if (sendFirst && client.sendP2P(load.uid((n + 1) % users), "idle-" + n, "hello") != ErrorCode.OK) {
                             failed.incrementAndGet();
                         }
                     } catch (IOException e) {

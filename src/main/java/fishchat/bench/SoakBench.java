@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 
 /**
  * A long run of mixed load, to see whether anything in the server grows without bound:
@@ -28,16 +27,13 @@ public final class SoakBench {
     /** Longer than the client's periodic sync (10 s), which recovers a notify that was lost. */
     private static final Duration DELIVERY_GRACE = Duration.ofSeconds(15);
 
-    private final LoadTargets targets;
+    private final LoadUsers load;
     private final int userCount;
     private final double rate;
     private final double reconnectsPerSecond;
     private final Duration duration;
     private final Duration reportEvery;
-    private final long firstUid;
-    private final LongFunction<String> tokens;
     private final int messageBytes;
-    private final LoadSources sources;
     private final ServerSampler sampler;
     private final LatencyHistogram ackLatency = new LatencyHistogram();
     private final LatencyHistogram deliveredLatency = new LatencyHistogram();
@@ -49,22 +45,18 @@ public final class SoakBench {
     private final AtomicLong errors = new AtomicLong();
 
     /** @param sampler samples the server during the run, or null */
-    public SoakBench(LoadTargets targets, int users, double rate, double reconnectsPerSecond, Duration duration,
-                     Duration reportEvery, long firstUid, LongFunction<String> tokens, int messageBytes, int sourceCount,
-                     ServerSampler sampler) {
+    public SoakBench(LoadUsers load, int users, double rate, double reconnectsPerSecond, Duration duration,
+                     Duration reportEvery, int messageBytes, ServerSampler sampler) {
         if (users < 2) {
             throw new IllegalArgumentException("need at least 2 users");
         }
-        this.targets = targets;
+        this.load = load;
         this.userCount = users;
         this.rate = rate;
         this.reconnectsPerSecond = reconnectsPerSecond;
         this.duration = duration;
         this.reportEvery = reportEvery;
-        this.firstUid = firstUid;
-        this.tokens = tokens;
         this.messageBytes = messageBytes;
-        this.sources = new LoadSources(sourceCount);
         this.sampler = sampler;
     }
 
@@ -76,12 +68,12 @@ public final class SoakBench {
         }
         SoakUser[] users = new SoakUser[userCount];
         for (int n = 0; n < userCount; n++) {
-            users[n] = new SoakUser(n, firstUid + n, targets, sources, tokens, this::received);
+            users[n] = new SoakUser(n, load, this::received);
         }
         try {
             UserLogins.all(userCount, n -> users[n].logIn());
             out.printf(Locale.ROOT, "bench soak: %d users logged in (%s) in %.1f s; %.0f msg/s, %s reconnects/s, "
-                            + "pings every %d-%d s, for %d s%n", userCount, targets, (System.nanoTime() - begin) / 1e9,
+                            + "pings every %d-%d s, for %d s%n", userCount, load.targets(), (System.nanoTime() - begin) / 1e9,
                     rate, reconnectsPerSecond, PING_MIN.toSeconds(), PING_MAX.toSeconds(), duration.toSeconds());
             out.flush();
             long start = System.nanoTime();

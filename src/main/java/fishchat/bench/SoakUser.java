@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.LongFunction;
 
 /**
  * One load user of the soak across its reconnects: the connection it holds now, and the
@@ -18,10 +17,7 @@ import java.util.function.LongFunction;
  */
 final class SoakUser {
     private final int n;
-    private final long uid;
-    private final LoadTargets targets;
-    private final LoadSources sources;
-    private final LongFunction<String> tokens;
+    private final LoadUsers load;
     private final Consumer<offsetMsg> onNewMessage;
     private final ReentrantLock lock = new ReentrantLock();
     /** Newest seq handed to {@link #onNewMessage}. */
@@ -30,25 +26,21 @@ final class SoakUser {
     private ChatClient client;
 
     /** @param onNewMessage gets each inbox message once, however many connections synced it */
-    SoakUser(int n, long uid, LoadTargets targets, LoadSources sources, LongFunction<String> tokens,
-             Consumer<offsetMsg> onNewMessage) {
+    SoakUser(int n, LoadUsers load, Consumer<offsetMsg> onNewMessage) {
         this.n = n;
-        this.uid = uid;
-        this.targets = targets;
-        this.sources = sources;
-        this.tokens = tokens;
+        this.load = load;
         this.onNewMessage = onNewMessage;
     }
 
     long uid() {
-        return uid;
+        return load.uid(n);
     }
 
     /** The first login: from the newest seq, since earlier runs' messages are not this run's. */
     ChatClient logIn() throws IOException {
         lock.lock();
         try {
-            client = targets.logIn(n, sources, this::received, uid, tokens.apply(uid), ChatClient.FROM_NEWEST);
+            client = load.logIn(n, this::received, ChatClient.FROM_NEWEST);
             seq.accumulateAndGet(client.lastSeq(), Math::max);
             return client;
         } finally {
@@ -65,7 +57,7 @@ final class SoakUser {
         lock.lock();
         try {
             client.close();
-            client = targets.logIn(n, sources, this::received, uid, tokens.apply(uid), seq.get());
+            client = load.logIn(n, this::received, seq.get());
         } finally {
             lock.unlock();
         }

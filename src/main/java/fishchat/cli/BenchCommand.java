@@ -79,9 +79,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ClientTokenFlags.Minter minter = load.tokens.minter();
-            long failures = new ChatBench(load.targets(), users, rate, send.duration, load.firstUid, minter::tokenFor,
-                    send.messageBytes, load.sources, crossNode).run(System.out);
+            long failures = new ChatBench(load.users(), users, rate, send.duration, send.messageBytes, crossNode)
+                    .run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }
@@ -107,9 +106,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ClientTokenFlags.Minter minter = load.tokens.minter();
-            long failures = new GroupBench(load.targets(), members, groupId, rate, send.duration, load.firstUid, minter::tokenFor,
-                    send.messageBytes, load.sources).run(System.out);
+            long failures = new GroupBench(load.users(), members, groupId, rate, send.duration, send.messageBytes)
+                    .run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }
@@ -133,9 +131,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ClientTokenFlags.Minter minter = load.tokens.minter();
-            long failures = new IdleBench(load.targets(), users, hold, load.firstUid, minter::tokenFor, load.sources,
-                    sendFirst).run(System.out);
+            long failures = new IdleBench(load.users(), users, hold, sendFirst).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }
@@ -199,11 +195,10 @@ final class BenchCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--samples needs --server-pid or --server-metrics to sample");
             }
-            ClientTokenFlags.Minter minter = load.tokens.minter();
             ServerSampler sampler = sampling
                     ? new ServerSampler(serverPid, serverMetrics, samples, sampleEvery, System.out) : null;
-            long failures = new SoakBench(load.targets(), users, rate, reconnectsPerSecond, duration, reportEvery,
-                    load.firstUid, minter::tokenFor, messageBytes, load.sources, sampler).run(System.out);
+            long failures = new SoakBench(load.users(), users, rate, reconnectsPerSecond, duration, reportEvery,
+                    messageBytes, sampler).run(System.out);
             return failures == 0 ? 0 : 1;
         }
     }

@@ -1,6 +1,7 @@
 package fishchat.cli;
 
 import fishchat.bench.LoadTargets;
+import fishchat.bench.LoadUsers;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,6 +39,11 @@ final class LoadFlags {
                 description = "Access server to log users in on directly, skipping the gateway; repeat it for "
                         + "several nodes: user i goes to the (i mod N)-th. Not with --gateway.")
         List<InetSocketAddress> accessServers;
+    }
+
+    /** The load users these flags describe: targets, first uid, tokens, source addresses. */
+    LoadUsers users() throws java.io.IOException {
+        return new LoadUsers(targets(), firstUid, tokens.minter()::tokenFor, sources);
     }
 
     LoadTargets targets() {

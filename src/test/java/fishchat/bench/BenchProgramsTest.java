@@ -39,15 +39,16 @@ class BenchProgramsTest {
                     .run(print);
             assertEquals(0, gatewayErrors, out.toString(StandardCharsets.UTF_8));
 
-            long chatFailures = new ChatBench(LoadTargets.gateways(List.of(server.gateway())), 20, 100,
-                    Duration.ofSeconds(1), 5000, server::token, 50, 2, true).run(print);
+            LoadTargets gateway = LoadTargets.gateways(List.of(server.gateway()));
+            long chatFailures = new ChatBench(new LoadUsers(gateway, 5000, server::token, 2), 20, 100,
+                    Duration.ofSeconds(1), 50, true).run(print);
             assertEquals(0, chatFailures, out.toString(StandardCharsets.UTF_8));
 
-            long groupFailures = new GroupBench(LoadTargets.gateways(List.of(server.gateway())), 12, 3, 20,
-                    Duration.ofSeconds(1), 8000, server::token, 50, 2).run(print);
+            long groupFailures = new GroupBench(new LoadUsers(gateway, 8000, server::token, 2), 12, 3, 20,
+                    Duration.ofSeconds(1), 50).run(print);
             assertEquals(0, groupFailures, out.toString(StandardCharsets.UTF_8));
 
-            long idleFailures = new IdleBench(LoadTargets.gateways(List.of(server.gateway())), 10, Duration.ofMillis(200), 6000, server::token, 2)
+            long idleFailures = new IdleBench(new LoadUsers(gateway, 6000, server::token, 2), 10, Duration.ofMillis(200))
                     .run(print);
             assertEquals(0, idleFailures, out.toString(StandardCharsets.UTF_8));
 
