@@ -156,36 +156,23 @@ public final class FrameServer implements AutoCloseable {
     }
 
     private void admit(Socket socket, TlsCredentials tls) {
-        if (registry.size() >= options.maxConnections()) {
-            refuse(socket, tls, Refusal.OVER_CAPACITY, 0, "connections open (cap)");
-            return;
-        }
         InetAddress source = socket.getInetAddress();
-        AdmissionRates.Verdict tooFast = rates.admit(source);
-        if (tooFast != null) {
-            refuse(socket, tls, tooFast.refusal(), tooFast.retryAfterMillis(), tooFast.refusal() == Refusal.SERVER_RATE
-                    ? "new connections per second" : "new connections per second from " + source.getHostAddress());
-            return;
-        }
-        if (!perAddress.tryAcquire(source)) {
-            refuse(socket, tls, Refusal.ADDRESS_CAP, 0, "connections from " + source.getHostAddress() + " (cap per address)");
+        Refused refused = admission(source);
+        if (refused != null) {
+            refuse(socket, tls, refused);
             return;
         }
         Session session;
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Socket stream = tls == null ? socket : tls.wrap(socket);
-            session = new Session(nextSessionId.incrementAndGet(), socket, stream, options.readBufferSize(),
-                    options.maxFrameBody(), options.pushQueueCapacity(), stats);
+            session = newSession(new SocketTransport(socket, stream, options.readBufferSize(), options.maxFrameBody()));
         } catch (IOException e) {
             LOG.log(DEBUG, "{0}: dropping a connection that failed at setup: {1}", options.name(), e.getMessage());
             perAddress.release(source);
             closeQuietly(socket);
             return;
         }
-        registry.add(session);
-        stats.sessionsOpened.increment();
-        liveThreads.incrementAndGet();
         try {
             Thread.ofVirtual().name(options.name() + "-session-" + session.id()).start(() -> sessionLoop(session, source));
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -198,6 +185,61 @@ public final class FrameServer implements AutoCloseable {
     }
 
     /**
+     * Serves a connection that arrived by another transport (a WebSocket), on the calling
+     * thread, which is the connection's own: admission (the same caps and rates as the
+     * sockets), then the same session loop and handler. Returns when the session has ended.
+     * A refused connection is told why and closed.
+     */
+    public void serve(Transport transport, InetAddress source) {
+        Refused refused = stopping ? new Refused(Refusal.OVER_CAPACITY, 0, "connections (server stopping)")
+                : admission(source);
+        if (refused != null) {
+            logRefusal(transport.remoteAddress(), refused);
+            byte[] answer = answer(refused);
+            try {
+                if (answer != null) {
+                    transport.write(answer);
+                }
+                transport.finishOutput("refused");
+            } catch (IOException e) {
+                LOG.log(DEBUG, "{0}: refusal not delivered: {1}", options.name(), e.getMessage());
+            } finally {
+                closeQuietly(transport::close);
+            }
+            return;
+        }
+        sessionLoop(newSession(transport), source);
+    }
+
+    /** Why a new connection from {@code source} is refused, or null once it holds its place (release it when it ends). */
+    private Refused admission(InetAddress source) {
+        if (registry.size() >= options.maxConnections()) {
+            return new Refused(Refusal.OVER_CAPACITY, 0, "connections open (cap)");
+        }
+        AdmissionRates.Verdict tooFast = rates.admit(source);
+        if (tooFast != null) {
+            return new Refused(tooFast.refusal(), tooFast.retryAfterMillis(), tooFast.refusal() == Refusal.SERVER_RATE
+                    ? "new connections per second" : "new connections per second from " + source.getHostAddress());
+        }
+        if (!perAddress.tryAcquire(source)) {
+            return new Refused(Refusal.ADDRESS_CAP, 0, "connections from " + source.getHostAddress() + " (cap per address)");
+        }
+        return null;
+    }
+
+    private record Refused(Refusal refusal, long retryAfterMillis, String why) {
+    }
+
+    /** A new session in the registry, counted as a live thread (the caller runs its loop). */
+    private Session newSession(Transport transport) {
+        Session session = new Session(nextSessionId.incrementAndGet(), transport, options.pushQueueCapacity(), stats);
+        registry.add(session);
+        stats.sessionsOpened.increment();
+        liveThreads.incrementAndGet();
+        return session;
+    }
+
+    /**
      * Answers and closes. On the TLS port the answer has to go through a handshake, which is
      * done on a short-lived thread of its own (the accept loop must not wait on a client),
      * within {@link #TLS_REFUSAL_TIMEOUT_MILLIS} in all, at most {@link #TLS_REFUSALS_IN_FLIGHT}
@@ -205,18 +247,9 @@ public final class FrameServer implements AutoCloseable {
      * connection is closed unanswered (counted) rather than spending the cores on handshakes
      * for refusals.
      */
-    private void refuse(Socket socket, TlsCredentials tls, Refusal refusal, long retryAfterMillis, String why) {
-        byte[] answer = options.refusals() == null ? null : options.refusals().frame(refusal, retryAfterMillis);
-        stats.connectionsRefused.increment();
-        long refused = stats.connectionsRefused.sum();
-        long now = System.nanoTime();
-        long last = lastRefusalLog;
-        if (now - last > TimeUnit.SECONDS.toNanos(1) || refused == 1) {
-            // At most one line a second: a connection flood must not become a log flood.
-            lastRefusalLog = now;
-            LOG.log(WARNING, "{0}: refusing {1}: too many {2}; {3} refused so far",
-                    options.name(), socket.getRemoteSocketAddress(), why, String.valueOf(refused));
-        }
+    private void refuse(Socket socket, TlsCredentials tls, Refused refused) {
+        byte[] answer = answer(refused);
+        logRefusal(socket.getRemoteSocketAddress(), refused);
         if (tls == null || answer == null) {
             answerAndClose(socket, answer);
         } else if (tlsRefusalBudget.tryAcquire() && tlsRefusals.tryAcquire()) {
@@ -242,6 +275,23 @@ public final class FrameServer implements AutoCloseable {
         } else {
             stats.refusalsUnanswered.increment();
             closeQuietly(socket);
+        }
+    }
+
+    private byte[] answer(Refused refused) {
+        return options.refusals() == null ? null : options.refusals().frame(refused.refusal(), refused.retryAfterMillis());
+    }
+
+    private void logRefusal(java.net.SocketAddress remote, Refused refused) {
+        stats.connectionsRefused.increment();
+        long count = stats.connectionsRefused.sum();
+        long now = System.nanoTime();
+        long last = lastRefusalLog;
+        if (now - last > TimeUnit.SECONDS.toNanos(1) || count == 1) {
+            // At most one line a second: a connection flood must not become a log flood.
+            lastRefusalLog = now;
+            LOG.log(WARNING, "{0}: refusing {1}: too many {2}; {3} refused so far",
+                    options.name(), remote, refused.why(), String.valueOf(count));
         }
     }
 
@@ -307,6 +357,9 @@ public final class FrameServer implements AutoCloseable {
         if (e instanceof FrameTooLargeException) {
             String reason = e.getMessage();
             sendOversizeReply(session);
+            // Gracefully: closing with the rest of the frame unread would reset the connection,
+            // and a reset can destroy the reply before the client reads it.
+            session.closeGracefully(reason);
             return reason;
         } else if (e instanceof EOFException) {
             return "truncated frame: " + e.getMessage();

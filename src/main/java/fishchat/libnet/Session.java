@@ -1,8 +1,6 @@
 package fishchat.libnet;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -12,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One client connection: its socket, a frame reader for the session thread, and a write path
- * that any thread may use.
+ * One client connection: its {@link Transport} (read by the session thread), and a write
+ * path that any thread may use.
  *
  * <p>Writes are serialized with a {@link ReentrantLock} (not {@code synchronized}, which would
  * pin a virtual thread to its carrier while the write blocks on JDK 21). Replies are written
@@ -28,17 +26,8 @@ public final class Session {
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
     private final long id;
-    /** What frames are read from and written to: the TCP socket, or the TLS socket over it. */
-    private final Socket socket;
-    /**
-     * The TCP socket underneath. Closing it (not the TLS socket) is what unblocks a stuck read
-     * or write: a TLS close would first try to write close_notify, and so could block behind
-     * the very write it is meant to cut.
-     */
-    private final Socket transport;
-    private final SocketAddress remote;
-    private final FrameReader reader;
-    private final OutputStream out;
+    /** What frames travel over: a TCP (or TLS) socket, or a WebSocket. */
+    private final Transport transport;
     private final int pushQueueCapacity;
     private final ServerStats stats;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -72,14 +61,9 @@ public final class Session {
     private ArrayDeque<Outbound> pushQueue;
     private boolean draining;
 
-    Session(long id, Socket transport, Socket socket, int readBufferSize, int maxBody, int pushQueueCapacity,
-            ServerStats stats) throws IOException {
+    Session(long id, Transport transport, int pushQueueCapacity, ServerStats stats) {
         this.id = id;
         this.transport = transport;
-        this.socket = socket;
-        this.remote = socket.getRemoteSocketAddress();
-        this.reader = new FrameReader(socket.getInputStream(), readBufferSize, maxBody);
-        this.out = socket.getOutputStream();
         this.pushQueueCapacity = pushQueueCapacity;
         this.stats = stats;
     }
@@ -89,17 +73,17 @@ public final class Session {
     }
 
     public SocketAddress remoteAddress() {
-        return remote;
+        return transport.remoteAddress();
     }
 
-    /** True when the client reached us over TLS. */
+    /** True when the client reached us encrypted (TLS, wss). */
     public boolean secure() {
-        return socket != transport;
+        return transport.secure();
     }
 
     /** Read by the session thread only. */
     byte[] readFrame() throws IOException {
-        byte[] body = reader.read();
+        byte[] body = transport.read();
         if (body != null) {
             lastReadNanos = System.nanoTime();
             if (!greeted) {
@@ -121,7 +105,7 @@ public final class Session {
         writeLock.lock();
         try {
             writeStartedNanos = System.nanoTime();
-            out.write(frame);
+            transport.write(frame);
             stats.framesOut.increment();
             stats.bytesOut.add(frame.length);
         } catch (IOException e) {
@@ -360,18 +344,24 @@ public final class Session {
      */
     void closeGracefully(String reason) {
         try {
-            socket.shutdownOutput();
-            socket.setSoTimeout(1000);
-            byte[] sink = new byte[512];
-            int total = 0;
-            int n;
-            while (total < 65_536 && (n = socket.getInputStream().read(sink)) >= 0) {
-                total += n;
-            }
+            finishOutput(reason);
+            transport.drainInput();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: graceful close: {1}", this, e.getMessage());
         }
         close(reason);
+    }
+
+    /** Ends our direction after what was written, as a write: under the lock and the write timeout. */
+    private void finishOutput(String reason) throws IOException {
+        writeLock.lock();
+        try {
+            writeStartedNanos = System.nanoTime();
+            transport.finishOutput(reason);
+        } finally {
+            writeStartedNanos = 0;
+            writeLock.unlock();
+        }
     }
 
     /**
@@ -381,7 +371,7 @@ public final class Session {
     private void endByServer(String reason) {
         endAfterReply = reason;
         try {
-            socket.shutdownOutput();
+            finishOutput(reason);
         } catch (IOException e) {
             close(reason);
         }
@@ -394,8 +384,8 @@ public final class Session {
         }
         try {
             transport.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: closing socket: {1}", this, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: closing its transport: {1}", this, e.getMessage());
         }
         List<Consumer<Session>> callbacks = closeCallbacks;
         if (callbacks != null) {
