@@ -7,6 +7,10 @@ import fishchat.metrics.Metrics;
 import fishchat.access.NodeRegistration;
 import fishchat.discovery.etcd.EtcdRegistry;
 import fishchat.store.MessageStore;
+import fishchat.gateway.AccessDirectory;
+import fishchat.gateway.AccessList;
+import fishchat.web.WebFront;
+import fishchat.web.WebOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,6 +35,18 @@ final class AccessCommand implements Callable<Integer> {
             description = "Also serve clients over TLS here (with --tls-cert, --tls-key); published in etcd as tlsAddr "
                     + "(default: off).")
     InetSocketAddress tlsListen;
+
+    @Option(names = "--ws-listen", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Also serve clients over WebSocket here, ws://HOST:PORT/ws; published in etcd as wsUrl "
+                    + "(default: off).")
+    InetSocketAddress wsListen;
+
+    @Option(names = "--web-listen", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Serve the chat page and GET /access (this node) here (default: off).")
+    InetSocketAddress webListen;
+
+    @Mixin
+    WebFlags web;
 
     @Mixin
     TlsFlags tls;
@@ -60,6 +76,11 @@ final class AccessCommand implements Callable<Integer> {
     @Mixin
     ShutdownFlag shutdown;
 
+    /** The address handed out: the advertised one, else the bound one; null when neither. */
+    private static String handedOut(String advertised, InetSocketAddress bound) {
+        return advertised != null ? advertised : bound == null ? null : HostPort.format(bound);
+    }
+
     @Override
     public Integer call() throws Exception {
         node.check();
@@ -71,7 +92,8 @@ final class AccessCommand implements Callable<Integer> {
             AccessNodes.checkId(nodeId);
         }
         storeFlags.postgres(); // a bad URL is refused before anything starts
-        var credentials = tls.load(tlsListen != null, "--tls-listen");
+        var credentials = tls.load(tlsListen != null || web.wssListen != null, WebFlags.tlsAddressFlags("--tls-listen"));
+        WebOptions webOptions = web.options(wsListen, webListen, credentials);
         EtcdRegistry registry = etcd.enabled() ? etcd.open() : null;
         var tokens = auth.verifier(node.data);
         Metrics metrics = new Metrics();
@@ -84,24 +106,39 @@ final class AccessCommand implements Callable<Integer> {
             }
             throw e;
         }
-        AccessServer access;
+        AccessServer access = null;
+        WebFront front = null;
         AdminServer admin;
         try {
             access = new AccessServer(TlsFlags.withTls(server.options(listen, "access", chat.idleTimeout), tlsListen, credentials),
                     chat.options(), store, tokens,
                     Clock.systemUTC(), metrics).start();
             ServerMetrics.register(metrics, "access", access.frameServer());
+            front = WebFront.start(access.frameServer(), webOptions, new AccessDirectory(AccessList.EMPTY),
+                    handedOut(node.advertise, access.address()), handedOut(node.advertiseTls, access.frameServer().tlsAddress()));
             admin = server.startAdmin(metrics, List.of(store::problem));
+            if (admin != null) {
+                admin.describe("access", null);
+            }
         } catch (Exception e) {
+            if (front != null) {
+                front.stop();
+            }
+            if (access != null) {
+                access.stop();
+            }
             store.close();
             if (registry != null) {
                 registry.close();
             }
             throw e;
         }
+        AccessServer serving = access;
+        WebFront browsers = front;
         NodeRegistration registration = registry == null ? null
-                : new NodeRegistration(registry, AccessNodes.describe(access, node.advertise, node.advertiseTls, nodeId),
-                        () -> access.frameServer().sessions().size());
+                : new NodeRegistration(registry, AccessNodes.describe(serving, node.advertise, node.advertiseTls,
+                        browsers.wsUrl(false), browsers.wsUrl(true), nodeId),
+                        () -> serving.frameServer().sessions().size());
         if (registration != null) {
             registration.instrument(metrics);
         }
@@ -112,7 +149,8 @@ final class AccessCommand implements Callable<Integer> {
             if (registration != null) {
                 registration.stop(); // first: gateways stop handing out this node
             }
-            access.stop(shutdown.grace);
+            serving.stop(shutdown.grace); // WebSocket sessions included
+            browsers.stop();
             store.close();
             if (registry != null) {
                 registry.close();

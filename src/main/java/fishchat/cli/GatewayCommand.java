@@ -11,6 +11,7 @@ import fishchat.gateway.GatewayServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import fishchat.web.ChatPages;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -60,6 +61,11 @@ final class GatewayCommand implements Callable<Integer> {
                     + "0s: never (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
+    @Option(names = "--web-listen", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Serve the chat page and GET /access (JSON: an access server's addr and wsUrl) here "
+                    + "(default: off).")
+    InetSocketAddress webListen;
+
     @Mixin
     ServerFlags server;
 
@@ -100,28 +106,44 @@ final class GatewayCommand implements Callable<Integer> {
             poller.instrument(metrics);
         }
         metrics.gauge("fishchat_access_list_size", "Access servers the gateway hands out", () -> directory.current().addresses().size());
-        GatewayServer gateway;
+        GatewayServer gateway = null;
+        ChatPages pages = null;
         AdminServer admin;
         try {
             gateway = new GatewayServer(TlsFlags.withTls(server.options(listen, "gateway", idleTimeout), tlsListen,
                     credentials), directory).start();
             ServerMetrics.register(metrics, "gateway", gateway.frameServer());
+            pages = webListen == null ? null : ChatPages.start(webListen, directory);
             boolean servesTls = tlsListen != null;
             admin = server.startAdmin(metrics, List.of(() -> directory.current().addresses().isEmpty()
                     ? Optional.of("no access server known") : Optional.empty(),
                     () -> servesTls && directory.current(true).addresses().isEmpty()
                             ? Optional.of("no TLS access server known") : Optional.empty()));
+            if (admin != null) {
+                admin.describe("gateway", () -> directory.current().addresses());
+            }
         } catch (Exception e) {
+            if (pages != null) {
+                pages.stop();
+            }
+            if (gateway != null) {
+                gateway.stop();
+            }
             closeDiscovery(poller, registry);
             throw e;
         }
+        GatewayServer serving = gateway;
+        ChatPages servingPages = pages;
         DiscoveryPoller startedPoller = poller;
         EtcdRegistry openRegistry = registry;
         Shutdown.await(shutdown.grace, () -> {
             if (admin != null) {
                 admin.draining();
             }
-            gateway.stop();
+            if (servingPages != null) {
+                servingPages.stop();
+            }
+            serving.stop();
             closeDiscovery(startedPoller, openRegistry);
             if (admin != null) {
                 admin.close();

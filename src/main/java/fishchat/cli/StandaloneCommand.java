@@ -3,6 +3,7 @@ package fishchat.cli;
 import fishchat.admin.AdminServer;
 import fishchat.metrics.Metrics;
 import fishchat.standalone.Standalone;
+import fishchat.web.WebOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +34,20 @@ final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--access-tls-listen", converter = HostPort.class, paramLabel = "HOST:PORT",
             description = "Also serve the access server over TLS here (with --tls-cert, --tls-key) (default: off).")
     InetSocketAddress accessTlsListen;
+
+    @Option(names = "--web-listen", defaultValue = "127.0.0.1:8080", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Chat page for browsers, and GET /access (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress webListen;
+
+    @Option(names = "--ws-listen", defaultValue = "127.0.0.1:11080", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "WebSocket endpoint for browsers, ws://HOST:PORT/ws (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress wsListen;
+
+    @Option(names = "--no-web", description = "Serve neither the chat page nor WebSockets (TCP clients only).")
+    boolean noWeb;
+
+    @Mixin
+    WebFlags web;
 
     @Mixin
     TlsFlags tls;
@@ -68,17 +83,22 @@ final class StandaloneCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--access-tls-listen on a wildcard address: give --advertise-tls HOST:PORT, the name clients dial");
         }
-        var credentials = tls.load(accessTlsListen != null, "--access-tls-listen");
+        var credentials = tls.load(accessTlsListen != null || web.wssListen != null,
+                WebFlags.tlsAddressFlags("--access-tls-listen"));
         Metrics metrics = new Metrics();
         var tokens = auth.verifier(node.data);
         Standalone standalone = Standalone.start(
                 TlsFlags.withTls(server.options(gatewayListen, "gateway", chat.idleTimeout), gatewayTlsListen, credentials),
                 TlsFlags.withTls(server.options(accessListen, "access", chat.idleTimeout), accessTlsListen, credentials),
-                chat.options(), storeFlags.open(node.data, metrics), tokens, node.advertise, node.advertiseTls, metrics);
+                chat.options(), storeFlags.open(node.data, metrics), tokens, node.advertise, node.advertiseTls,
+                noWeb ? WebOptions.NONE : web.options(wsListen, webListen, credentials), metrics);
         AdminServer admin = server.startAdmin(metrics, List.of(() -> standalone.store().problem()));
-        System.out.printf("fishchat standalone: gateway %s, access %s, %s%s%n",
+        if (admin != null) {
+            admin.describe("standalone", () -> standalone.gateway().directory().current().addresses());
+        }
+        System.out.printf("fishchat standalone: gateway %s, access %s, %s%s%s%n",
                 HostPort.format(standalone.gatewayAddress()), HostPort.format(standalone.accessAddress()),
-                storeFlags.describe(node.data), tlsDescription(standalone));
+                storeFlags.describe(node.data), tlsDescription(standalone), standalone.web().describe());
         System.out.flush();
         Shutdown.await(shutdown.grace, () -> {
             if (admin != null) {

@@ -4,18 +4,20 @@ import java.util.regex.Pattern;
 
 /**
  * What an access server publishes about itself (DESIGN §3): stored in etcd as JSON
- * {@code {"id","addr","tlsAddr","peerAddr","sessions","startedAt","version"}}.
+ * {@code {"id","addr","tlsAddr","wsUrl","wssUrl","peerAddr","sessions","startedAt","version"}}.
  * Readers ignore fields they do not know, so that a newer node can publish more.
  *
  * @param id        node id, also the last part of its key: only {@code [A-Za-z0-9._-]}
  * @param addr      the client address the gateway hands out ({@code host:port})
  * @param tlsAddr   the TLS client address the gateway's TLS port hands out (empty: none)
+ * @param wsUrl     the WebSocket URL browsers are handed ({@code ws://host:port/ws}; empty: none)
+ * @param wssUrl    the same over TLS ({@code wss://…}; empty: none)
  * @param peerAddr  the address other nodes reach it on (empty while nodes do not talk to each other)
  * @param sessions  open client sessions at the last refresh
  * @param startedAt start time, epoch milliseconds
  * @param version   fishchat version
  */
-public record AccessNode(String id, String addr, String tlsAddr, String peerAddr, long sessions, long startedAt, String version) {
+public record AccessNode(String id, String addr, String tlsAddr, String wsUrl, String wssUrl, String peerAddr, long sessions, long startedAt, String version) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public AccessNode {
@@ -26,12 +28,14 @@ public record AccessNode(String id, String addr, String tlsAddr, String peerAddr
             throw new IllegalArgumentException("a node needs an address");
         }
         tlsAddr = tlsAddr == null ? "" : tlsAddr;
+        wsUrl = wsUrl == null ? "" : wsUrl;
+        wssUrl = wssUrl == null ? "" : wssUrl;
         peerAddr = peerAddr == null ? "" : peerAddr;
         version = version == null ? "" : version;
     }
 
     public AccessNode withSessions(long count) {
-        return new AccessNode(id, addr, tlsAddr, peerAddr, count, startedAt, version);
+        return new AccessNode(id, addr, tlsAddr, wsUrl, wssUrl, peerAddr, count, startedAt, version);
     }
 
     /** A valid node id made from any text (e.g. "host:port"): other characters become '-'. */

@@ -5,8 +5,11 @@ import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ResSelectAccessServerForClient;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * An immutable snapshot of the access servers a gateway hands out, with each server's reply
@@ -21,24 +24,47 @@ public final class AccessList {
 
     public static final AccessList EMPTY = new AccessList(List.of());
 
-    private final List<String> addresses;
+    /**
+     * One access server as handed out: its TCP address ({@code host:port}) and the URL of its
+     * WebSocket endpoint (empty when it serves none), so a browser lands on the same node.
+     */
+    public record Choice(String addr, String wsUrl) {
+        public Choice {
+            wsUrl = wsUrl == null ? "" : wsUrl;
+        }
+    }
+
+    private final List<Choice> choices;
     private final byte[][] replies;
 
+    /** Servers known by TCP address only (a static --access-list). */
     public AccessList(List<String> addresses) {
-        this.addresses = List.copyOf(addresses);
-        this.replies = new byte[this.addresses.size()][];
+        this(addresses.stream().map(addr -> new Choice(addr, "")).toArray(Choice[]::new));
+    }
+
+    private AccessList(Choice[] choices) {
+        this.choices = List.of(choices);
+        this.replies = new byte[this.choices.size()][];
         for (int i = 0; i < replies.length; i++) {
+            Choice choice = this.choices.get(i);
             replies[i] = Frames.encode(ResSelectAccessServerForClient.newBuilder()
                     .setCmd(Cmd.REQ_ACCESS_SERVER.code())
                     .setErrCode(ErrorCode.OK.code())
                     .setErrStr(ErrorCode.OK.text())
-                    .setAddr(this.addresses.get(i))
+                    .setAddr(choice.addr())
+                    .setWsAddr(choice.wsUrl())
                     .build().toByteArray());
         }
     }
 
+    /** A list of {@code choices}, one per address, sorted: an unchanged set of nodes makes an equal list. */
+    public static AccessList of(Stream<Choice> choices) {
+        return new AccessList(choices.distinct().sorted(Comparator.comparing(Choice::addr).thenComparing(Choice::wsUrl))
+                .toArray(Choice[]::new));
+    }
+
     public List<String> addresses() {
-        return addresses;
+        return choices.stream().map(Choice::addr).toList();
     }
 
     /** The reply frame for one server picked at random, or errCode 92001 when there is none. */
@@ -50,18 +76,27 @@ public final class AccessList {
         };
     }
 
+    /** One server picked at random (for {@code GET /access}), or empty when there is none. */
+    public Optional<Choice> pick() {
+        return switch (choices.size()) {
+            case 0 -> Optional.empty();
+            case 1 -> Optional.of(choices.get(0));
+            default -> Optional.of(choices.get(ThreadLocalRandom.current().nextInt(choices.size())));
+        };
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof AccessList other && other.addresses.equals(addresses);
+        return o instanceof AccessList other && other.choices.equals(choices);
     }
 
     @Override
     public int hashCode() {
-        return addresses.hashCode();
+        return choices.hashCode();
     }
 
     @Override
     public String toString() {
-        return addresses.toString();
+        return choices.stream().map(c -> c.wsUrl().isEmpty() ? c.addr() : c.addr() + " (" + c.wsUrl() + ")").toList().toString();
     }
 }

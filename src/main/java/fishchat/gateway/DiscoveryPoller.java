@@ -58,16 +58,15 @@ public final class DiscoveryPoller implements AutoCloseable {
         }
         lastSuccessNanos = System.nanoTime();
         // Sorted, so that an unchanged set of nodes is an equal list and nothing is swapped.
-        List<String> addresses = nodes.stream().map(AccessNode::addr).distinct().sorted().toList();
-        AccessList next = new AccessList(addresses);
+        AccessList next = AccessList.of(nodes.stream()
+                .map(node -> new AccessList.Choice(node.addr(), node.wsUrl())));
         AccessList previous = directory.current();
         if (!next.equals(previous)) {
             directory.replace(next);
-            logChanges(previous.addresses(), addresses);
+            logChanges(previous.addresses(), next.addresses());
         }
-        List<String> tlsAddresses = nodes.stream().map(AccessNode::tlsAddr).filter(a -> !a.isEmpty())
-                .distinct().sorted().toList();
-        AccessList nextTls = new AccessList(tlsAddresses);
+        AccessList nextTls = AccessList.of(nodes.stream().filter(node -> !node.tlsAddr().isEmpty())
+                .map(node -> new AccessList.Choice(node.tlsAddr(), node.wssUrl())));
         if (!nextTls.equals(directory.current(true))) {
             directory.replaceTls(nextTls);
         }

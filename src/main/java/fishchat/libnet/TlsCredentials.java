@@ -46,6 +46,8 @@ public final class TlsCredentials implements AutoCloseable {
     private volatile String subject;
     private volatile FileStamp stamp;
     private Thread watcher;
+    /** Told of every certificate swapped in by a reload (e.g. a WebSocket listener serving it too). */
+    private final java.util.List<java.util.function.Consumer<SSLContext>> reloadListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** One reload at a time (watcher, SIGHUP handlers): a lock, not synchronized, since it reads files. */
     private final java.util.concurrent.locks.ReentrantLock reloading = new java.util.concurrent.locks.ReentrantLock();
 
@@ -66,6 +68,9 @@ public final class TlsCredentials implements AutoCloseable {
         try {
             swapIn();
             LOG.log(INFO, "tls: certificate reloaded from {0}: {1}", certFile, subject);
+            for (java.util.function.Consumer<SSLContext> listener : reloadListeners) {
+                listener.accept(context);
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(WARNING, "tls: reload failed, still serving the previous certificate ({0}): {1}", subject,
@@ -93,6 +98,21 @@ public final class TlsCredentials implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** The context serving the current certificate, for a server that does its own handshakes. */
+    public SSLContext context() {
+        return context;
+    }
+
+    /** Calls {@code listener} with the new context after each successful reload. */
+    public void onReload(java.util.function.Consumer<SSLContext> listener) {
+        reloadListeners.add(listener);
+    }
+
+    /** The TLS versions offered: 1.3 and 1.2. */
+    public static java.util.List<String> protocols() {
+        return java.util.List.of(PROTOCOLS);
     }
 
     /** The subject of the certificate being served, for logs and tests. */

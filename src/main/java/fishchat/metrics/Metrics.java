@@ -184,6 +184,29 @@ public final class Metrics {
         return out.toString();
     }
 
+    /**
+     * Every series' current value keyed as in {@link #render()} ({@code name{labels}}): what
+     * /metrics says, as a map, for pages that chart it. Read from the rendered text on purpose,
+     * so the two can never disagree.
+     */
+    public Map<String, Double> samples() {
+        Map<String, Double> samples = new java.util.LinkedHashMap<>();
+        for (String line : render().split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (line.isEmpty() || line.startsWith("#") || space < 0) {
+                continue;
+            }
+            String value = line.substring(space + 1);
+            samples.put(line.substring(0, space), switch (value) {
+                case "+Inf" -> Double.POSITIVE_INFINITY;
+                case "-Inf" -> Double.NEGATIVE_INFINITY;
+                case "NaN" -> Double.NaN;
+                default -> Double.parseDouble(value);
+            });
+        }
+        return samples;
+    }
+
     private static void header(StringBuilder out, String name, String help, String type) {
         out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');

@@ -10,6 +10,8 @@ import fishchat.gateway.AccessList;
 import fishchat.gateway.GatewayServer;
 import fishchat.libnet.ServerOptions;
 import fishchat.store.MessageStore;
+import fishchat.web.WebFront;
+import fishchat.web.WebOptions;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,11 +27,13 @@ public final class Standalone implements AutoCloseable {
     private final MessageStore store;
     private final AccessServer access;
     private final GatewayServer gateway;
+    private final WebFront web;
 
-    private Standalone(MessageStore store, AccessServer access, GatewayServer gateway) {
+    private Standalone(MessageStore store, AccessServer access, GatewayServer gateway, WebFront web) {
         this.store = store;
         this.access = access;
         this.gateway = gateway;
+        this.web = web;
     }
 
     /**
@@ -39,23 +43,30 @@ public final class Standalone implements AutoCloseable {
      * @param store      opened by the caller, closed by this (also when starting fails)
      * @param advertise    the access address clients are told to dial, or null for the bound one
      * @param advertiseTls the TLS access address clients of the gateway's TLS port are told to dial, or null for the bound one
+     * @param web          the chat page and WebSocket addresses ({@link WebOptions#NONE}: none)
      */
     public static Standalone start(ServerOptions gatewayOptions, ServerOptions accessOptions, AccessOptions chat,
                                    MessageStore store, TokenVerifier tokens, String advertise, String advertiseTls,
-                                   Metrics metrics) throws IOException {
+                                   WebOptions web, Metrics metrics) throws IOException {
         AccessServer access = null;
+        WebFront front = null;
         try {
             access = new AccessServer(accessOptions, chat, store, tokens, Clock.systemUTC(), metrics).start();
             List<String> address = handedOut(advertise, access.address());
             List<String> tlsAddress = handedOut(advertiseTls, access.frameServer().tlsAddress());
-            GatewayServer gateway = new GatewayServer(gatewayOptions,
-                    new AccessDirectory(new AccessList(address), new AccessList(tlsAddress))).start();
+            AccessDirectory directory = new AccessDirectory(new AccessList(address), new AccessList(tlsAddress));
+            front = WebFront.start(access.frameServer(), web, directory, address.get(0),
+                    tlsAddress.isEmpty() ? null : tlsAddress.get(0));
+            GatewayServer gateway = new GatewayServer(gatewayOptions, directory).start();
             ServerMetrics.register(metrics, "access", access.frameServer());
             ServerMetrics.register(metrics, "gateway", gateway.frameServer());
-            return new Standalone(store, access, gateway);
+            return new Standalone(store, access, gateway, front);
         } catch (IOException | RuntimeException e) {
             if (access != null) {
                 access.stop();
+            }
+            if (front != null) {
+                front.stop();
             }
             store.close();
             throw e;
@@ -86,11 +97,15 @@ public final class Standalone implements AutoCloseable {
         return gateway;
     }
 
+    public WebFront web() {
+        return web;
+    }
+
     public MessageStore store() {
         return store;
     }
 
-    /** Stops the gateway, then the access server, then closes the store (committing what is queued). */
+    /** Stops the gateway, then the access server and its web front, then closes the store (committing what is queued). */
     @Override
     public void close() {
         close(Duration.ZERO);
@@ -99,7 +114,8 @@ public final class Standalone implements AutoCloseable {
     /** As {@link #close()}, letting sessions finish the request in hand for up to {@code grace}. */
     public void close(Duration grace) {
         gateway.stop();
-        access.stop(grace);
+        access.stop(grace); // WebSocket sessions included
+        web.stop();
         store.close();
     }
 }

@@ -79,7 +79,7 @@ class EtcdDiscoveryTest {
     }
 
     private static AccessNode node(String id, String addr) {
-        return new AccessNode(id, addr, "", "", 0, System.currentTimeMillis(), "test");
+        return new AccessNode(id, addr, "", "", "", "", 0, System.currentTimeMillis(), "test");
     }
 
     private NodeRegistration register(AccessNode node, Duration ttl, Duration refresh) {
@@ -159,7 +159,7 @@ class EtcdDiscoveryTest {
     @Test
     void tlsAddressesAreHandedOutOnlyToTlsClientsAndUnknownFieldsAreIgnored() throws Exception {
         AccessDirectory directory = poll(Duration.ofMillis(300));
-        register(new AccessNode("t", "127.0.0.1:1", "127.0.0.1:443", "", 0, 1, "test"), Duration.ofSeconds(10),
+        register(new AccessNode("t", "127.0.0.1:1", "127.0.0.1:443", "", "", "", 0, 1, "test"), Duration.ofSeconds(10),
                 Duration.ofSeconds(3));
         register(node("plain", "127.0.0.1:2"), Duration.ofSeconds(10), Duration.ofSeconds(3));
         // A node of a newer version publishing a field this one does not know is still read.

@@ -34,12 +34,30 @@ public final class FishchatProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
+        command.addAll(freeWebPorts(List.of(args)));
         Path log = Files.createTempFile("fishchat-process-", ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
         return new FishchatProcess(process, log);
+    }
+
+    /**
+     * Standalone serves browsers on fixed default ports (8080, 11080): a test that does not
+     * name them gets free ones, so that test processes never collide on them.
+     */
+    private static List<String> freeWebPorts(List<String> args) {
+        List<String> extra = new ArrayList<>();
+        if (!args.isEmpty() && args.get(0).equals("standalone") && !args.contains("--no-web")) {
+            if (!args.contains("--web-listen")) {
+                extra.addAll(List.of("--web-listen", "127.0.0.1:0"));
+            }
+            if (!args.contains("--ws-listen")) {
+                extra.addAll(List.of("--ws-listen", "127.0.0.1:0"));
+            }
+        }
+        return extra;
     }
 
     /** Waits for a line matching {@code pattern}; returns its match. */

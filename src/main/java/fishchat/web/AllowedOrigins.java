@@ -1,0 +1,51 @@
+package fishchat.web;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Which web origins may open a WebSocket: a browser sends its page's origin with the upgrade,
+ * so a page on another site cannot borrow a user's browser to talk to us. Helidon enforces it
+ * (an upgrade from another origin gets 403): an Origin must be one of these, or, when there are
+ * none, name the same host and port as the request. Clients that send no Origin (not browsers:
+ * bots, the bench, native apps) are not checked: they could send any.
+ *
+ * @param origins {@code scheme://host[:port]} entries as browsers send them (lower case, no
+ *                default port, no path)
+ */
+public record AllowedOrigins(Set<String> origins) {
+    public AllowedOrigins {
+        origins = Set.copyOf(origins);
+    }
+
+    /** From a flag's list of origins such as {@code https://chat.example.com}. */
+    public static AllowedOrigins parse(List<String> entries) {
+        return new AllowedOrigins(entries.stream().map(String::trim).filter(e -> !e.isEmpty())
+                .map(AllowedOrigins::normalize).collect(Collectors.toSet()));
+    }
+
+    private static String normalize(String origin) {
+        URI uri;
+        try {
+            uri = URI.create(origin);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null
+                || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
+            throw new IllegalArgumentException("origin '" + origin + "' must look like scheme://host[:port]");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    }
+
+    @Override
+    public String toString() {
+        return origins.isEmpty() ? "same host and port only" : String.join(",", origins.stream().sorted().toList());
+    }
+}

@@ -1,0 +1,83 @@
+package fishchat.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fishchat.gateway.AccessDirectory;
+import fishchat.gateway.AccessList;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.staticcontent.StaticContentService;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The browser chat page (built from {@code web/} into the jar under {@code fishchat/web/chat})
+ * and {@code GET /access}, which tells a page which access server to use as JSON
+ * ({@code {"addr": "host:port", "wsUrl": "ws://host:port/ws"}}; {@code ?tls=1} for the TLS
+ * ones), so a page finds a node without speaking protobuf to the gateway. The answer comes from
+ * the same {@link AccessDirectory} as the gateway's cmd 10001.
+ */
+public final class ChatPages implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ChatPages.class.getName());
+    static final String ASSETS = "fishchat/web/chat";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebServer server;
+    private final InetSocketAddress address;
+
+    private ChatPages(WebServer server, InetSocketAddress address) {
+        this.server = server;
+        this.address = address;
+    }
+
+    public static ChatPages start(InetSocketAddress bind, AccessDirectory directory) {
+        if (ChatPages.class.getClassLoader().getResource(ASSETS + "/index.html") == null) {
+            LOG.log(WARNING, "web: the chat page is not in this build ({0}/index.html missing: built by npm in web/); "
+                    + "serving /access only", ASSETS);
+        }
+        WebServer server = WebServer.builder().shutdownHook(false)
+                .host(bind.getHostString()).port(bind.getPort())
+                .routing(routing -> routing
+                        .get("/access", (request, response) -> access(directory, request, response))
+                        .register("/", StaticContentService.builder(ASSETS).welcomeFileName("index.html").build()))
+                .build().start();
+        InetSocketAddress address = HelidonServers.bound(bind, server.port());
+        LOG.log(INFO, "web: chat page on http://{0}:{1}/", address.getHostString(), String.valueOf(address.getPort()));
+        return new ChatPages(server, address);
+    }
+
+    private static void access(AccessDirectory directory, ServerRequest request, ServerResponse response) throws Exception {
+        boolean tls = request.query().first("tls").map(v -> v.equals("1") || v.equals("true")).orElse(false);
+        Optional<AccessList.Choice> choice = directory.current(tls).pick();
+        // Public facts, asked for by pages of any origin (a page may be served elsewhere).
+        response.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        if (choice.isEmpty()) {
+            response.status(Status.SERVICE_UNAVAILABLE_503)
+                    .send(JSON.writeValueAsBytes(Map.of("error", "no access server available")));
+            return;
+        }
+        response.send(JSON.writeValueAsBytes(Map.of("addr", choice.get().addr(), "wsUrl", choice.get().wsUrl())));
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public void stop() {
+        server.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
