@@ -112,6 +112,10 @@ public final class AdminServer implements AutoCloseable {
         }
         exchange.getResponseHeaders().set("Content-Type", contentType(name));
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        // The page's own files only: nothing inline, nothing from elsewhere, not framed.
+        exchange.getResponseHeaders().set("Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(200, head ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {

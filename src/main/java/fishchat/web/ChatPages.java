@@ -28,6 +28,15 @@ public final class ChatPages implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ChatPages.class.getName());
     static final String ASSETS = "fishchat/web/chat";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Scripts and styles from the page's own files only (no inline script: the usual way a
+     * message that got rendered as HTML would run); sockets to any ws/wss host (the access
+     * server is another address); 'unsafe-eval' because protobufjs compiles its codecs with
+     * new Function.
+     */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'unsafe-eval'; "
+            + "style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
+            + "base-uri 'none'; form-action 'self'";
 
     private final WebServer server;
     private final InetSocketAddress address;
@@ -45,6 +54,12 @@ public final class ChatPages implements AutoCloseable {
         WebServer server = WebServer.builder().shutdownHook(false)
                 .host(bind.getHostString()).port(bind.getPort())
                 .routing(routing -> routing
+                        .addFilter((chain, request, response) -> {
+                            response.header(HeaderNames.create("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
+                            response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
+                            response.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+                            chain.proceed();
+                        })
                         .get("/access", (request, response) -> access(directory, request, response))
                         .register("/", StaticContentService.builder(ASSETS).welcomeFileName("index.html").build()))
                 .build().start();

@@ -103,4 +103,48 @@ class AdminServerTest {
             store.close();
         }
     }
+
+    @Test
+    void theAdminPageIsServedAndItsFeedCarriesTheMetricsOncePerSecond() throws Exception {
+        Metrics metrics = new Metrics();
+        Metrics.Counter stored = metrics.counter("fishchat_messages_stored_total", "test");
+        stored.add(7);
+        AdminServer admin = new AdminServer(new InetSocketAddress("127.0.0.1", 0), metrics, List.of()).start()
+                .describe("gateway", () -> List.of("127.0.0.1:11000"));
+        try {
+            HttpResponse<String> page = get(admin, "/");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            assertTrue(page.body().contains("<html"), page.body());
+            assertEquals(404, get(admin, "/../pom.xml").statusCode());
+            assertEquals(404, get(admin, "/nothing.js").statusCode());
+
+            HttpResponse<java.util.stream.Stream<String>> feed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + admin.address().getPort() + "/events")).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertEquals("text/event-stream; charset=utf-8", feed.headers().firstValue("Content-Type").orElse(""));
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<com.fasterxml.jackson.databind.JsonNode> events = new java.util.ArrayList<>();
+            long started = System.nanoTime();
+            try (var lines = feed.body()) {
+                var it = lines.iterator();
+                while (events.size() < 2 && it.hasNext()) {
+                    String line = it.next();
+                    if (line.startsWith("data: ")) {
+                        events.add(mapper.readTree(line.substring(6)));
+                        stored.inc();
+                    }
+                }
+            }
+            long tookMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            assertEquals("gateway", events.get(0).get("node").asText());
+            assertEquals("127.0.0.1:11000", events.get(0).get("accessList").get(0).asText());
+            assertEquals(7, events.get(0).get("metrics").get("fishchat_messages_stored_total").asLong());
+            assertEquals(8, events.get(1).get("metrics").get("fishchat_messages_stored_total").asLong(),
+                    "each event reads the metrics afresh");
+            assertTrue(tookMillis >= 900, "events come once a second, took " + tookMillis + " ms for two");
+        } finally {
+            admin.close();
+        }
+    }
 }

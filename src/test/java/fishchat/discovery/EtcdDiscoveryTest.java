@@ -12,6 +12,7 @@ import fishchat.gateway.GatewayServer;
 import fishchat.libnet.ServerOptions;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.offsetMsg;
+import fishchat.protocol.external.ResSelectAccessServerForClient;
 import fishchat.testing.Await;
 import fishchat.testing.ChatServer;
 import fishchat.testing.EtcdServer;
@@ -169,6 +170,23 @@ class EtcdDiscoveryTest {
         Await.until("all three plaintext, one TLS", Duration.ofSeconds(5),
                 () -> directory.current(false).addresses().equals(List.of("127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"))
                         && directory.current(true).addresses().equals(List.of("127.0.0.1:443")));
+    }
+
+    @Test
+    void anAccessNodePublishesItsWebSocketUrlAndTheGatewayHandsItOutWithItsAddress() throws Exception {
+        FishchatProcess access = FishchatProcess.start("access", "--listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0",
+                "--data", work.resolve("data").toString(), "--etcd", etcd.endpoint(), "--etcd-prefix", prefix,
+                "--node-id", "web");
+        toClose.add(access);
+        String addr = "127.0.0.1:" + access.await(Pattern.compile("access listening on 127\\.0\\.0\\.1:(\\d+)"), 60).group(1);
+        String wsUrl = access.await(Pattern.compile("WebSocket listening on (ws://127\\.0\\.0\\.1:\\d+/ws)"), 30).group(1);
+        AccessDirectory directory = poll(Duration.ofMillis(300));
+        Await.until("handed out with its WebSocket URL", Duration.ofSeconds(10), () -> directory.current().pick()
+                .map(choice -> choice.addr().equals(addr) && choice.wsUrl().equals(wsUrl)).orElse(false));
+        ResSelectAccessServerForClient reply = ResSelectAccessServerForClient.parseFrom(
+                java.util.Arrays.copyOfRange(directory.current().pickReplyFrame(), 2, directory.current().pickReplyFrame().length));
+        assertEquals(addr, reply.getAddr());
+        assertEquals(wsUrl, reply.getWsAddr());
     }
 
     @Test
