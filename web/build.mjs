@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds fishchat's browser pages into OUTDIR (Maven: target/classes/fishchat/web):
-//   OUTDIR/chat/   index.html chat.js chat.css proto.json protobuf.min.js   (served at / of --web-listen)
+//   OUTDIR/chat/   index.html chat.js commands.js chat.css proto.json protobuf.min.js   (served at / of --web-listen)
 //   OUTDIR/admin/  index.html admin.js admin.css                           (served at / of --admin-listen)
 // proto.json is the JSON descriptor of ../proto/*.proto made by pbjs (protobufjs-cli), which the
 // page loads with protobuf.Root.fromJSON. No bundler: the sources are copied as they are.

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { CMD, REQ_TYPE as REQ, RES_TYPE as RES } from '../src/chat/commands.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const protoDir = resolve(here, '..', '..', 'proto');
@@ -21,26 +22,7 @@ export function env(name, { required = true } = {}) {
   return v || '';
 }
 
-export const CMD = {
-  LOGIN: 20001, PING: 20002, P2P: 20003, ACK: 20004, GROUP: 20005, SYNC: 20006, NOTIFY: 20007,
-  LOGOUT: 20008, JOIN: 20009, LEAVE: 20010, KICK: 20011, ERROR: 90001,
-};
-const REQ = {
-  [CMD.LOGIN]: 'ReqLogin', [CMD.PING]: 'ReqPing', [CMD.P2P]: 'ReqSendP2PMsg', [CMD.GROUP]: 'ReqSendGroupMsg',
-  [CMD.SYNC]: 'ReqSyncMsg', [CMD.LOGOUT]: 'ReqLogout', [CMD.JOIN]: 'ReqJoinGroup', [CMD.LEAVE]: 'ReqLeaveGroup',
-};
-const RES = {
-  [CMD.LOGIN]: 'ResLogin', [CMD.PING]: 'ResPing', [CMD.P2P]: 'ResSendP2PMsg', [CMD.GROUP]: 'ResSendGroupMsg',
-  [CMD.SYNC]: 'ResSyncMsg', [CMD.NOTIFY]: 'ResNotify', [CMD.LOGOUT]: 'ResLogout', [CMD.JOIN]: 'ResJoinGroup',
-  [CMD.LEAVE]: 'ResLeaveGroup', [CMD.KICK]: 'ResKick', [CMD.ERROR]: 'Error',
-};
-
-let rootPromise;
-/** The protocol's types, parsed from ../proto/*.proto. */
-export function protoRoot() {
-  rootPromise ??= protobuf.load(readdirSync(protoDir).filter((f) => f.endsWith('.proto')).map((f) => join(protoDir, f)));
-  return rootPromise;
-}
+export { CMD };
 
 /** A login token for uid, from `$FISHCHAT_TOKEN_CMD --uid U` (its last non-empty line). */
 export function token(uid) {

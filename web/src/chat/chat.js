@@ -4,19 +4,8 @@
 // whenever the server says there are newer ones, and deduplicated by seq and (sender, msgID).
 /* global protobuf */
 
-const CMD = {
-  LOGIN: 20001, PING: 20002, P2P: 20003, GROUP: 20005, SYNC: 20006, NOTIFY: 20007,
-  LOGOUT: 20008, JOIN: 20009, LEAVE: 20010, KICK: 20011, ERROR: 90001,
-};
-const REQ_TYPE = {
-  [CMD.LOGIN]: 'ReqLogin', [CMD.PING]: 'ReqPing', [CMD.P2P]: 'ReqSendP2PMsg', [CMD.GROUP]: 'ReqSendGroupMsg',
-  [CMD.SYNC]: 'ReqSyncMsg', [CMD.LOGOUT]: 'ReqLogout', [CMD.JOIN]: 'ReqJoinGroup', [CMD.LEAVE]: 'ReqLeaveGroup',
-};
-const RES_TYPE = {
-  [CMD.LOGIN]: 'ResLogin', [CMD.PING]: 'ResPing', [CMD.P2P]: 'ResSendP2PMsg', [CMD.GROUP]: 'ResSendGroupMsg',
-  [CMD.SYNC]: 'ResSyncMsg', [CMD.NOTIFY]: 'ResNotify', [CMD.LOGOUT]: 'ResLogout', [CMD.JOIN]: 'ResJoinGroup',
-  [CMD.LEAVE]: 'ResLeaveGroup', [CMD.KICK]: 'ResKick', [CMD.ERROR]: 'Error',
-};
+import { CMD, REQ_TYPE, RES_TYPE } from './commands.js';
+
 const ERR_TEXT = {
   10001: 'request error', 90001: 'server error', 90004: 'message too large', 90005: 'rate limited',
   92001: 'no access server', 93001: 'no token', 93002: 'bad token', 93003: 'not logged in',
