@@ -35,24 +35,13 @@ final class BenchCommand implements Runnable {
                 description = "Gateway to load (default: ${DEFAULT-VALUE}).")
         InetSocketAddress target;
 
-        @Option(names = "--conns", defaultValue = "64", paramLabel = "N", description = "Connections (default: ${DEFAULT-VALUE}).")
-        int conns;
-
-        @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "Measured time (default: ${DEFAULT-VALUE}).")
-        Duration duration;
-
-        @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "Unmeasured time first (default: ${DEFAULT-VALUE}).")
-        Duration warmup;
-
-        @Option(names = "--sources", defaultValue = "8", paramLabel = "N",
-                description = "Loopback source addresses 127.0.0.2.. to spread connections over (default: ${DEFAULT-VALUE}).")
-        int sources;
+        @Mixin
+        ConnectionLoadFlags connections;
 
         @Override
         public Integer call() throws Exception {
-            long errors = new GatewayBench(target, conns, warmup, duration, sources).run(System.out);
+            long errors = new GatewayBench(target, connections.conns, connections.warmup, connections.duration,
+                    connections.sources).run(System.out);
             return errors == 0 ? 0 : 1;
         }
     }
