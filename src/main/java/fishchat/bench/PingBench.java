@@ -195,6 +195,9 @@ public final class PingBench {
         try {
             while (true) {
                 if (interval > 0) {
+                    if (due >= measureUntil) {
+                        return;
+                    }
                     sleepUntil(due);
                     due += interval;
                 }
