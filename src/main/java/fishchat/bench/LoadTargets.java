@@ -84,7 +84,7 @@ public final class LoadTargets {
      * same), with jitter so that retries spread; false when there was no hint or the attempts
      * are used up.
      */
-    private static boolean waitAsTold(ChatException e, int attempt) throws IOException {
+    static boolean waitAsTold(ChatException e, int attempt) throws IOException {
         if (e.code() != ErrorCode.RATE_LIMITED || e.retryAfter().isZero() || attempt >= MAX_ATTEMPTS) {
             return false;
         }

@@ -8,9 +8,13 @@ import java.nio.file.Path;
 /**
  * What Linux says a process holds, from /proc: resident memory (VmRSS), threads (every
  * platform thread, JVM-internal ones included) and open file descriptors (sockets, files,
- * pipes). Read from outside, so it works for any process this user may inspect.
+ * pipes); and the CPU time it has used. Read from outside, so it works for any process
+ * this user may inspect.
  */
 record ProcFigures(long rssBytes, long threads, long openFiles) {
+    /** Linux reports CPU times in /proc in USER_HZ ticks: 100 a second on x86 and ARM. */
+    private static final long MICROS_PER_TICK = 10_000;
+
     static ProcFigures of(long pid) throws IOException {
         Path proc = Path.of("/proc", Long.toString(pid));
         long rssKib = -1;
@@ -32,5 +36,17 @@ record ProcFigures(long rssBytes, long threads, long openFiles) {
             }
         }
         return new ProcFigures(rssKib * 1024, threads, fds);
+    }
+
+    /**
+     * The CPU time the process has used so far, all its threads, user and system
+     * (utime + stime of /proc/PID/stat), in microseconds; in steps of 10 ms.
+     */
+    static long cpuMicros(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // Fields after the command name, which is in parentheses and may itself hold spaces:
+        // state is field 3, utime 14, stime 15.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MICROS_PER_TICK;
     }
 }

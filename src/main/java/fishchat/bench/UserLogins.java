@@ -1,7 +1,6 @@
 package fishchat.bench;
 
-import fishchat.client.ChatClient;
-
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,24 +8,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Logs every load user in before the load starts, a bounded number of dials at once (a
- * burst of thousands of connects would overflow the server's accept backlog). All or
- * nothing: a load measured with users missing would not be the load asked for.
+ * Logs every load user in (or opens every load connection) before the load starts, a bounded
+ * number of dials at once (a burst of thousands of connects would overflow the server's accept
+ * backlog). All or nothing: a load measured with users missing would not be the load asked for.
  */
 final class UserLogins {
     private static final int PARALLEL = 16;
 
-    /** Connects and logs in user n; closes what it opened when it fails. */
-    interface Login {
-        ChatClient logIn(int n) throws IOException;
+    /** Connects (and logs in) user n; closes what it opened when it fails. */
+    interface Login<T extends Closeable> {
+        T logIn(int n) throws IOException;
     }
 
     private UserLogins() {
     }
 
-    /** User n's client at index n; when any login fails, closes the others and throws. */
-    static List<ChatClient> all(int users, Login login) throws IOException, InterruptedException {
-        ChatClient[] clients = new ChatClient[users];
+    /** User n's connection at index n; when any login fails, closes the others and throws. */
+    static <T extends Closeable> List<T> all(int users, Login<T> login) throws IOException, InterruptedException {
+        Object[] clients = new Object[users];
         IOException[] failure = new IOException[1];
         try (ExecutorService dialers = Executors.newFixedThreadPool(PARALLEL, Thread.ofVirtual().factory())) {
             for (int i = 0; i < users; i++) {
@@ -42,17 +41,27 @@ final class UserLogins {
                 });
             }
         }
-        List<ChatClient> list = new ArrayList<>(users);
-        for (ChatClient c : clients) {
+        List<T> list = new ArrayList<>(users);
+        for (Object c : clients) {
             if (c != null) {
-                list.add(c);
+                @SuppressWarnings("unchecked") // only login.logIn's results are stored
+                T client = (T) c;
+                list.add(client);
             }
         }
         if (failure[0] != null) {
-            list.forEach(ChatClient::close);
+            list.forEach(UserLogins::closeQuietly);
             throw new IOException("only " + list.size() + " of " + users + " users logged in: " + failure[0].getMessage(),
                     failure[0]);
         }
         return list;
+    }
+
+    private static void closeQuietly(Closeable client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // Giving up on it anyway.
+        }
     }
 }

@@ -4,8 +4,10 @@ import fishchat.bench.ChatBench;
 import fishchat.bench.GatewayBench;
 import fishchat.bench.GroupBench;
 import fishchat.bench.IdleBench;
+import fishchat.bench.PingBench;
 import fishchat.bench.ServerSampler;
 import fishchat.bench.SoakBench;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +20,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load programs that print their figures on one RESULT line.",
-        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class, BenchCommand.Group.class, BenchCommand.Idle.class, BenchCommand.Soak.class})
+        subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class, BenchCommand.Group.class, BenchCommand.Idle.class, BenchCommand.Soak.class,
+                BenchCommand.Ping.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -35,24 +38,13 @@ final class BenchCommand implements Runnable {
                 description = "Gateway to load (default: ${DEFAULT-VALUE}).")
         InetSocketAddress target;
 
-        @Option(names = "--conns", defaultValue = "64", paramLabel = "N", description = "Connections (default: ${DEFAULT-VALUE}).")
-        int conns;
-
-        @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "Measured time (default: ${DEFAULT-VALUE}).")
-        Duration duration;
-
-        @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "Unmeasured time first (default: ${DEFAULT-VALUE}).")
-        Duration warmup;
-
-        @Option(names = "--sources", defaultValue = "8", paramLabel = "N",
-                description = "Loopback source addresses 127.0.0.2.. to spread connections over (default: ${DEFAULT-VALUE}).")
-        int sources;
+        @Mixin
+        ConnectionLoadFlags connections;
 
         @Override
         public Integer call() throws Exception {
-            long errors = new GatewayBench(target, conns, warmup, duration, sources).run(System.out);
+            long errors = new GatewayBench(target, connections.conns, connections.warmup, connections.duration,
+                    connections.sources).run(System.out);
             return errors == 0 ? 0 : 1;
         }
     }
@@ -133,6 +125,64 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             long failures = new IdleBench(load.users(), users, hold, sendFirst).run(System.out);
             return failures == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "ping", mixinStandardHelpOptions = true,
+            description = {"Pings (cmd 20002) one access server over TCP or WebSocket: closed loop, or once per "
+                    + "--interval to hold quiet sessions; optionally logged in first.",
+                    "Prints one RESULT line (with --server-pid: the server's CPU per ping over the measured time)."})
+    static final class Ping implements Callable<Integer> {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        static final class Target {
+            @Option(names = "--access", converter = HostPort.class, paramLabel = "HOST:PORT",
+                    description = "Access server to ping over TCP (length-prefixed frames).")
+            InetSocketAddress access;
+
+            @Option(names = "--ws-url", paramLabel = "URL",
+                    description = "Access server to ping over WebSocket, e.g. ws://127.0.0.1:11080/ws "
+                            + "(one frame body per binary message).")
+            URI wsUrl;
+        }
+
+        @Mixin
+        ConnectionLoadFlags connections;
+
+        @Option(names = "--interval", defaultValue = "0s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Each connection pings once per interval, to hold quiet sessions (default: 0s, "
+                        + "closed loop: the next ping as soon as the answer is in).")
+        Duration interval;
+
+        @Option(names = "--first-uid", defaultValue = "1000000", paramLabel = "UID",
+                description = "With a token source, connection n logs in as FIRST-UID + n (default: ${DEFAULT-VALUE}).")
+        long firstUid;
+
+        @Option(names = "--server-pid", defaultValue = "-1", paramLabel = "PID",
+                description = "Report this process's CPU time per ping over the measured time, from /proc "
+                        + "(bin/fishchat execs the JVM: the launcher's pid is the server's).")
+        long serverPid;
+
+        @Mixin
+        ClientTokenFlags tokens;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (target.wsUrl != null && !"ws".equals(target.wsUrl.getScheme()) && !"wss".equals(target.wsUrl.getScheme())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--ws-url must be a ws:// or wss:// URL, e.g. ws://127.0.0.1:11080/ws");
+            }
+            PingBench.Target to = target.access != null
+                    ? PingBench.Target.tcp(target.access) : PingBench.Target.webSocket(target.wsUrl);
+            var minter = tokens.given() ? tokens.minter() : null;
+            var load = new PingBench.Load(connections.conns, connections.warmup, connections.duration, interval);
+            long errors = new PingBench(to, load, firstUid, minter == null ? null : minter::tokenFor,
+                    connections.sources, serverPid).run(System.out);
+            return errors == 0 ? 0 : 1;
         }
     }
 

@@ -31,6 +31,11 @@ final class ClientTokenFlags {
         String tokenFor(long uid);
     }
 
+    /** True when a token source was given: --token, --data or --legacy-md5. */
+    boolean given() {
+        return token != null || data != null || legacy;
+    }
+
     Minter minter() throws IOException {
         if (token != null) {
             String given = token;

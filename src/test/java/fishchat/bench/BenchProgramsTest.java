@@ -13,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -136,6 +139,55 @@ class BenchProgramsTest {
                 assertTrue(Long.parseLong(fields[i]) > 0, "every figure read: " + line);
             }
             assertTrue(Long.parseLong(fields[5]) >= 0, line);
+        }
+    }
+
+    @Test
+    void pingBenchRunsOverTcpAndWebSocket() throws Exception {
+        try (FishchatProcess server = FishchatProcess.start("standalone", "--data", data.toString(),
+                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0")) {
+            String access = server.await(Pattern.compile("access listening on (\\S+)"), 60).group(1);
+            String wsUrl = server.await(Pattern.compile("WebSocket listening on (ws://\\S+)"), 60).group(1);
+            String pid = Long.toString(server.process().pid());
+            // Closed loop, logged in, with the server's CPU: over both transports.
+            for (List<String> target : List.of(List.of("--access", access), List.of("--ws-url", wsUrl))) {
+                Map<String, String> result = ping(target, "--data", data.toString(), "--first-uid", "9500",
+                        "--server-pid", pid);
+                assertEquals(target.get(0).equals("--access") ? "tcp" : "ws", result.get("transport"), result.toString());
+                assertEquals("true", result.get("logged_in"), result.toString());
+                assertTrue(Double.parseDouble(result.get("server_cpu_us_per_req")) >= 0, result.toString());
+            }
+            // Once per interval, not logged in.
+            Map<String, String> paced = ping(List.of("--ws-url", wsUrl), "--interval", "200ms");
+            assertEquals("false", paced.get("logged_in"), paced.toString());
+            assertEquals("200", paced.get("interval_ms"), paced.toString());
+        }
+    }
+
+    /** Runs {@code bench ping} with 4 connections for 1 s; its RESULT fields, checked for errors=0. */
+    private static Map<String, String> ping(List<String> target, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("bench", "ping", "--conns", "4", "--warmup", "300ms",
+                "--duration", "1s", "--sources", "2"));
+        args.addAll(target);
+        args.addAll(List.of(more));
+        try (FishchatProcess bench = FishchatProcess.start(args.toArray(String[]::new))) {
+            assertTrue(bench.process().waitFor(60, TimeUnit.SECONDS), bench.output());
+            String text = bench.output();
+            assertEquals(0, bench.process().exitValue(), text);
+            String line = text.lines().filter(l -> l.startsWith("RESULT bench=ping ")).findFirst().orElseThrow(
+                    () -> new AssertionError("no RESULT line: " + text));
+            Map<String, String> fields = new HashMap<>();
+            for (String field : line.substring("RESULT ".length()).split(" ")) {
+                String[] kv = field.split("=", 2);
+                assertEquals(2, kv.length, "key=value: " + line);
+                fields.put(kv[0], kv[1]);
+            }
+            assertEquals("4", fields.get("conns"), line);
+            assertEquals("0", fields.get("errors"), line);
+            assertTrue(Long.parseLong(fields.get("requests")) > 0, line);
+            assertTrue(Double.parseDouble(fields.get("rps")) > 0, line);
+            assertTrue(Long.parseLong(fields.get("p99_us")) >= Long.parseLong(fields.get("p50_us")), line);
+            return fields;
         }
     }
 
