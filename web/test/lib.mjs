@@ -24,6 +24,13 @@ export function env(name, { required = true } = {}) {
 
 export { CMD };
 
+let rootPromise;
+/** The protocol's types, parsed from ../proto/*.proto. */
+export function protoRoot() {
+  rootPromise ??= protobuf.load(readdirSync(protoDir).filter((f) => f.endsWith('.proto')).map((f) => join(protoDir, f)));
+  return rootPromise;
+}
+
 /** A login token for uid, from `$FISHCHAT_TOKEN_CMD --uid U` (its last non-empty line). */
 export function token(uid) {
   const cmd = `${env('FISHCHAT_TOKEN_CMD')} --uid ${uid}`;
