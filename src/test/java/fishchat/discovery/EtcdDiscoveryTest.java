@@ -187,6 +187,25 @@ class EtcdDiscoveryTest {
                 java.util.Arrays.copyOfRange(directory.current().pickReplyFrame(), 2, directory.current().pickReplyFrame().length));
         assertEquals(addr, reply.getAddr());
         assertEquals(wsUrl, reply.getWsAddr());
+
+        // A gateway process answers browsers too: GET /access on its --web-listen.
+        FishchatProcess gateway = FishchatProcess.start("gateway", "--listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0",
+                "--etcd", etcd.endpoint(), "--etcd-prefix", prefix, "--poll-interval", "300ms");
+        toClose.add(gateway);
+        String page = gateway.await(Pattern.compile("chat page on (http://127\\.0\\.0\\.1:\\d+/)"), 60).group(1);
+        var http = java.net.http.HttpClient.newHttpClient();
+        Await.until("the gateway's /access names the node and its WebSocket", Duration.ofSeconds(10), () -> {
+            try {
+                String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(page + "access")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                return body.contains("\"addr\":\"" + addr + "\"") && body.contains("\"wsUrl\":\"" + wsUrl + "\"");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 
     @Test
