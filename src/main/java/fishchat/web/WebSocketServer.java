@@ -75,7 +75,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private static WsRouting.Builder routing(FrameServer sessions, int maxBody) {
-        return WsRouting.builder().endpoint(PATH, () -> new WebSocketEndpoint(sessions, maxBody));
+        return WsRouting.builder().endpoint(PATH, new WebSocketEndpoint(sessions, maxBody)); // no per-connection state
     }
 
     private static void configure(ListenerConfig.BuilderBase<?, ?> listener, InetSocketAddress bind, WsConfig protocol,

@@ -9,6 +9,7 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.ClientWsFrame;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsCloseException;
+import io.helidon.websocket.WsOpCode;
 import io.helidon.websocket.WsSession;
 
 import java.io.ByteArrayOutputStream;
@@ -62,7 +63,7 @@ final class WebSocketTransport implements Transport {
             }
             switch (frame.opCode()) {
                 case BINARY, CONTINUATION -> {
-                    if (frame.opCode() == io.helidon.websocket.WsOpCode.CONTINUATION && fragments == null) {
+                    if (frame.opCode() == WsOpCode.CONTINUATION && fragments == null) {
                         throw protocolError(WsCloseCodes.PROTOCOL_ERROR, "continuation without a message");
                     }
                     byte[] payload = bytes(frame.payloadData());
@@ -171,7 +172,7 @@ final class WebSocketTransport implements Transport {
         try {
             while (drained < DRAIN_BYTES) {
                 ClientWsFrame frame = ClientWsFrame.read(connection, reader, maxBody);
-                if (frame.opCode() == io.helidon.websocket.WsOpCode.CLOSE) {
+                if (frame.opCode() == WsOpCode.CLOSE) {
                     return;
                 }
                 drained += (int) frame.payloadLength();
