@@ -208,7 +208,13 @@ public final class FrameServer implements AutoCloseable {
             }
             return;
         }
-        sessionLoop(newSession(transport), source);
+        Session session = newSession(transport);
+        if (stopping) {
+            // A stop began after the check above and may have swept the registry before this
+            // session was in it: end it now rather than serve past the stop.
+            session.close("server stopping");
+        }
+        sessionLoop(session, source);
     }
 
     /** Why a new connection from {@code source} is refused, or null once it holds its place (release it when it ends). */

@@ -9,7 +9,6 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 
 import static java.lang.System.Logger.Level.INFO;
 
@@ -51,13 +50,13 @@ public final class WebSocketServer implements AutoCloseable {
         WsConfig protocol = WsConfig.builder().name("websocket").maxFrameLength(maxBody).origins(origins.origins()).build();
         WebServerConfig.Builder config = WebServer.builder().shutdownHook(false);
         InetSocketAddress main = bind != null ? bind : tlsBind;
-        configure(config, main, protocol, routing(sessions, maxBody));
+        configure(config, main, protocol, routing(sessions, maxBody), sessions.options().maxConnections());
         if (bind == null) {
             config.tls(HelidonServers.tls(tls.context()));
         } else if (tlsBind != null) {
             ListenerConfig.Builder listener = ListenerConfig.builder().name(TLS_LISTENER)
                     .tls(HelidonServers.tls(tls.context()));
-            configure(listener, tlsBind, protocol, routing(sessions, maxBody));
+            configure(listener, tlsBind, protocol, routing(sessions, maxBody), sessions.options().maxConnections());
             config.putSocket(TLS_LISTENER, listener.build());
         }
         WebServer server = config.build().start();
@@ -79,14 +78,16 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private static void configure(ListenerConfig.BuilderBase<?, ?> listener, InetSocketAddress bind, WsConfig protocol,
-                                  WsRouting.Builder routing) {
+                                  WsRouting.Builder routing, int maxConnections) {
         listener.host(bind.getHostString()).port(bind.getPort())
                 .addProtocol(protocol)
                 .addRouting(routing)
-                // No socket read timeout: after the upgrade the session's own idle timeout
-                // decides (a read timeout would cut an idle, logged-in browser). Helidon's idle
-                // connection sweep still closes a connection that never upgrades.
-                .connectionOptions(options -> options.readTimeout(Duration.ZERO))
+                // As on TCP: small frames (a reply, then a push) go out at once, not after a delayed ACK.
+                .connectionOptions(options -> options.tcpNoDelay(true))
+                // Connections not yet upgraded are not sessions, so the node's caps do not see them
+                // (nor its handshake timeout: Helidon's idle sweep closes them after 5 minutes);
+                // bound their number at least.
+                .maxTcpConnections(maxConnections)
                 // Helidon's blocking socket keeps one 8 KiB read buffer per connection; its NIO
                 // socket (the default) two, read and write: 8 KiB less per idle browser session.
                 .useNio(false);

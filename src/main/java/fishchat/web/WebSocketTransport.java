@@ -43,7 +43,10 @@ final class WebSocketTransport implements Transport {
     private final int maxBody;
     private final SocketAddress remote;
     private final boolean secure;
+    /** The connection's own thread: it reads, and runs the session loop (see {@link #close}). */
+    private final Thread reading;
 
+    /** Made on the connection's own thread, which then runs the session loop. */
     WebSocketTransport(WsSession ws, ConnectionContext connection, int maxBody) {
         this.ws = ws;
         this.connection = connection;
@@ -51,6 +54,7 @@ final class WebSocketTransport implements Transport {
         this.maxBody = maxBody;
         this.remote = connection.remotePeer().address();
         this.secure = connection.isSecure();
+        this.reading = Thread.currentThread();
     }
 
     @Override
@@ -112,7 +116,9 @@ final class WebSocketTransport implements Transport {
             }
             throw protocolError(e.closeCode(), e.getMessage());
         } catch (RuntimeException e) {
-            // Helidon reports socket failures (a reset, our own close) unchecked.
+            // Helidon reports socket failures (a reset, our own close) unchecked. A close of a
+            // wss session interrupts this thread (see close()): the session ends, not interrupted.
+            Thread.interrupted();
             throw new IOException("WebSocket read failed: " + e.getMessage(), e);
         }
     }
@@ -166,7 +172,8 @@ final class WebSocketTransport implements Transport {
     @Override
     public void drainInput() {
         // Reads until the peer's Close (or EOF), bounded in time by a close from a timer
-        // (Helidon's reader has no timeout of its own) and in bytes.
+        // (Helidon's reader has no timeout of its own) and in bytes. After an oversize frame
+        // the stream stands inside that frame's payload: then raw bytes are dropped instead.
         CompletableFuture.delayedExecutor(DRAIN_MILLIS, TimeUnit.MILLISECONDS).execute(this::closeQuietly);
         int drained = 0;
         try {
@@ -177,14 +184,45 @@ final class WebSocketTransport implements Transport {
                 }
                 drained += (int) frame.payloadLength();
             }
+        } catch (WsCloseException e) {
+            dropRawInput(drained);
         } catch (RuntimeException e) {
             // Closed, reset or timed out: nothing more to wait for.
+        } finally {
+            Thread.interrupted(); // a wss close from the timer interrupts this thread
         }
     }
 
+    private void dropRawInput(int drained) {
+        try {
+            while (drained < DRAIN_BYTES) {
+                reader.ensureAvailable();
+                int n = reader.available();
+                reader.skip(n);
+                drained += n;
+            }
+        } catch (RuntimeException e) {
+            // EOF, or closed by the timer.
+        }
+    }
+
+    /**
+     * Cuts the connection at once, from any thread. ws: closes the socket, which fails a read
+     * or write under way. wss: Helidon's TLS socket close would first write close_notify (and
+     * on TLS 1.2 wait for the peer's), so it could block behind the very write it is meant to
+     * cut, and it leaves the TCP connection open; instead the connection's thread is
+     * interrupted, which closes the channel under a read or write blocked on it (the session
+     * then ends; a request in hand on another thread sees the interrupt too). On the
+     * connection's own thread (the session ending) nothing is needed: Helidon closes the
+     * channel once {@link WebSocketEndpoint#onOpen} returns.
+     */
     @Override
     public void close() {
-        connection.serverSocket().close();
+        if (!secure) {
+            connection.serverSocket().close();
+        } else if (Thread.currentThread() != reading) {
+            reading.interrupt();
+        }
     }
 
     private void closeQuietly() {

@@ -284,6 +284,47 @@ class WebSocketTest {
         assertNull(node.web().pageAddress());
     }
 
+    /**
+     * Cutting a wss session must not wait on TLS: Helidon's TLS close writes close_notify and, on
+     * TLS 1.2, waits for the peer's, and leaves the TCP connection open. A peer that upgrades and
+     * then neither sends nor reads must still be cut by the idle timeout and released.
+     */
+    @Test
+    void aSilentWssPeerIsCutByTheIdleTimeoutOnTls13And12() throws Exception {
+        Path[] pair = TestCertificates.create(dir.resolve("certs"), "localhost", "EC");
+        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+        start(o -> o.withIdleTimeout(Duration.ofMillis(600)), new WebOptions(null, any,
+                TlsCredentials.load(pair[0], pair[1]), List.of(), null, null, null));
+        InetSocketAddress wss = new InetSocketAddress("127.0.0.1", URI.create(node.web().wsUrl(true)).getPort());
+        for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trusting(pair[0]).getSocketFactory()
+                    .createSocket(wss.getAddress(), wss.getPort())) {
+                socket.setEnabledProtocols(new String[]{version});
+                socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: localhost:" + wss.getPort()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
+                        + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String response = readHead(socket.getInputStream());
+                assertTrue(response.startsWith("HTTP/1.1 101"), response);
+                Await.until(version + ": upgraded", Duration.ofSeconds(5), () -> node.access().frameServer().sessions().size() == 1);
+                // Now silent: no frame, and nothing read.
+                Await.until(version + ": the silent peer's session is cut and released", Duration.ofSeconds(10),
+                        () -> node.access().frameServer().sessions().size() == 0);
+            }
+        }
+    }
+
+    private static String readHead(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     private static SSLContext trusting(Path certificate) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
