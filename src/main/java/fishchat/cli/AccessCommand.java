@@ -76,11 +76,6 @@ final class AccessCommand implements Callable<Integer> {
     @Mixin
     ShutdownFlag shutdown;
 
-    /** The address handed out: the advertised one, else the bound one; null when neither. */
-    private static String handedOut(String advertised, InetSocketAddress bound) {
-        return advertised != null ? advertised : bound == null ? null : HostPort.format(bound);
-    }
-
     @Override
     public Integer call() throws Exception {
         node.check();
@@ -108,24 +103,27 @@ final class AccessCommand implements Callable<Integer> {
         }
         AccessServer access = null;
         WebFront front = null;
+        String addr;
+        String tlsAddr;
         AdminServer admin;
         try {
             access = new AccessServer(TlsFlags.withTls(server.options(listen, "access", chat.idleTimeout), tlsListen, credentials),
                     chat.options(), store, tokens,
                     Clock.systemUTC(), metrics).start();
             ServerMetrics.register(metrics, "access", access.frameServer());
-            front = WebFront.start(access.frameServer(), webOptions, new AccessDirectory(AccessList.EMPTY),
-                    handedOut(node.advertise, access.address()), handedOut(node.advertiseTls, access.frameServer().tlsAddress()));
+            addr = AccessNodes.handedOut(node.advertise, access.address());
+            tlsAddr = AccessNodes.handedOut(node.advertiseTls, access.frameServer().tlsAddress());
+            front = WebFront.start(access.frameServer(), webOptions, new AccessDirectory(AccessList.EMPTY), addr, tlsAddr);
             admin = server.startAdmin(metrics, List.of(store::problem));
             if (admin != null) {
                 admin.describe("access", null);
             }
         } catch (Exception e) {
+            if (access != null) {
+                access.stop(); // first: it ends the WebSocket sessions too
+            }
             if (front != null) {
                 front.stop();
-            }
-            if (access != null) {
-                access.stop();
             }
             store.close();
             if (registry != null) {
@@ -136,7 +134,7 @@ final class AccessCommand implements Callable<Integer> {
         AccessServer serving = access;
         WebFront browsers = front;
         NodeRegistration registration = registry == null ? null
-                : new NodeRegistration(registry, AccessNodes.describe(serving, node.advertise, node.advertiseTls,
+                : new NodeRegistration(registry, AccessNodes.describe(serving, addr, tlsAddr,
                         browsers.wsUrl(false), browsers.wsUrl(true), nodeId),
                         () -> serving.frameServer().sessions().size());
         if (registration != null) {

@@ -20,14 +20,19 @@ final class AccessNodes {
         }
     }
 
-    /** Node id default: stable across restarts and unique per host and port. */
-    static AccessNode describe(AccessServer access, String advertise, String advertiseTls, String wsUrl, String wssUrl,
+    /** The address clients are handed: the advertised one, else the bound one; null when neither. */
+    static String handedOut(String advertised, InetSocketAddress bound) {
+        return advertised != null ? advertised : bound == null ? null : HostPort.format(bound);
+    }
+
+    /**
+     * @param addr    the address handed out ({@link #handedOut})
+     * @param tlsAddr the TLS address handed out, or null
+     * @param nodeId  the node's id, or null for the default: stable across restarts and unique per host and port
+     */
+    static AccessNode describe(AccessServer access, String addr, String tlsAddr, String wsUrl, String wssUrl,
                                String nodeId) {
-        InetSocketAddress bound = access.address();
-        String addr = advertise != null ? advertise : HostPort.format(bound);
-        InetSocketAddress tlsBound = access.frameServer().tlsAddress();
-        String tlsAddr = advertiseTls != null ? advertiseTls : tlsBound == null ? "" : HostPort.format(tlsBound);
-        String id = nodeId != null ? nodeId : AccessNode.idFrom(hostname() + "-" + bound.getPort());
+        String id = nodeId != null ? nodeId : AccessNode.idFrom(hostname() + "-" + access.address().getPort());
         String version = AccessNodes.class.getPackage().getImplementationVersion();
         return new AccessNode(id, addr, tlsAddr, wsUrl, wssUrl, "", 0, System.currentTimeMillis(), version == null ? "dev" : version);
     }

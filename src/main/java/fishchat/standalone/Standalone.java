@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Gateway, access server and embedded SQLite store in one JVM, no etcd: the gateway's
@@ -52,11 +51,9 @@ public final class Standalone implements AutoCloseable {
         WebFront front = null;
         try {
             access = new AccessServer(accessOptions, chat, store, tokens, Clock.systemUTC(), metrics).start();
-            List<String> address = handedOut(advertise, access.address());
-            List<String> tlsAddress = handedOut(advertiseTls, access.frameServer().tlsAddress());
-            AccessDirectory directory = new AccessDirectory(new AccessList(address), new AccessList(tlsAddress));
-            front = WebFront.start(access.frameServer(), web, directory, address.get(0),
-                    tlsAddress.isEmpty() ? null : tlsAddress.get(0));
+            AccessDirectory directory = new AccessDirectory(AccessList.EMPTY); // WebFront.start points it at this node
+            front = WebFront.start(access.frameServer(), web, directory, handedOut(advertise, access.address()),
+                    handedOut(advertiseTls, access.frameServer().tlsAddress()));
             GatewayServer gateway = new GatewayServer(gatewayOptions, directory).start();
             ServerMetrics.register(metrics, "access", access.frameServer());
             ServerMetrics.register(metrics, "gateway", gateway.frameServer());
@@ -73,12 +70,9 @@ public final class Standalone implements AutoCloseable {
         }
     }
 
-    /** The address the gateway hands out: the advertised one, else the bound one; none when neither. */
-    private static List<String> handedOut(String advertised, InetSocketAddress bound) {
-        if (advertised != null) {
-            return List.of(advertised);
-        }
-        return bound == null ? List.of() : List.of(bound.getHostString() + ":" + bound.getPort());
+    /** The address the gateway hands out: the advertised one, else the bound one; null when neither. */
+    private static String handedOut(String advertised, InetSocketAddress bound) {
+        return advertised != null ? advertised : bound == null ? null : bound.getHostString() + ":" + bound.getPort();
     }
 
     public InetSocketAddress gatewayAddress() {

@@ -64,8 +64,9 @@ public final class ChatPages implements AutoCloseable {
                         .register("/", StaticContentService.builder(ASSETS).welcomeFileName("index.html").build()))
                 .build().start();
         InetSocketAddress address = HelidonServers.bound(bind, server.port());
-        LOG.log(INFO, "web: chat page on http://{0}:{1}/", address.getHostString(), String.valueOf(address.getPort()));
-        return new ChatPages(server, address);
+        ChatPages pages = new ChatPages(server, address);
+        LOG.log(INFO, "web: chat page on {0}", pages.url());
+        return pages;
     }
 
     private static void access(AccessDirectory directory, ServerRequest request, ServerResponse response) throws Exception {
@@ -85,6 +86,16 @@ public final class ChatPages implements AutoCloseable {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The page's origin, {@code http://host:port}, as a browser sends it with a WebSocket upgrade. */
+    public String origin() {
+        return "http://" + HelidonServers.authority(address);
+    }
+
+    /** The page's URL. */
+    public String url() {
+        return origin() + "/";
     }
 
     public void stop() {

@@ -22,6 +22,12 @@ final class HelidonServers {
         credentials.onReload(context -> server.reloadTls(listener, tls(context)));
     }
 
+    /** {@code host:port} as a URL writes it (an IPv6 host in brackets). */
+    static String authority(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
     static InetSocketAddress bound(InetSocketAddress requested, int port) {
         return new InetSocketAddress(requested.getAddress(), port);
     }

@@ -5,7 +5,6 @@ import fishchat.gateway.AccessList;
 import fishchat.libnet.FrameServer;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -51,8 +50,8 @@ public final class WebFront implements AutoCloseable {
             }
             throw e;
         }
-        String wsUrl = options.advertiseWs() != null ? options.advertiseWs() : sockets == null ? "" : orEmpty(sockets.url(false));
-        String wssUrl = options.advertiseWss() != null ? options.advertiseWss() : sockets == null ? "" : orEmpty(sockets.url(true));
+        String wsUrl = handedOut(options.advertiseWs(), sockets, false);
+        String wssUrl = handedOut(options.advertiseWss(), sockets, true);
         directory.replace(AccessList.of(Stream.of(new AccessList.Choice(addr, wsUrl))));
         if (tlsAddr != null) {
             directory.replaceTls(AccessList.of(Stream.of(new AccessList.Choice(tlsAddr, wssUrl))));
@@ -74,16 +73,14 @@ public final class WebFront implements AutoCloseable {
                     + "cannot open a WebSocket until --ws-allowed-origins names it (e.g. https://chat.example.com)");
             return AllowedOrigins.parse(List.of());
         }
-        List<String> own = new ArrayList<>();
-        own.add("http://" + page.getHostString() + ":" + page.getPort());
-        if (page.getAddress().isLoopbackAddress()) {
-            own.add("http://localhost:" + page.getPort());
-        }
-        return AllowedOrigins.parse(own);
+        return AllowedOrigins.parse(page.getAddress().isLoopbackAddress()
+                ? List.of(pages.origin(), "http://localhost:" + page.getPort()) : List.of(pages.origin()));
     }
 
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
+    /** The URL handed out: the advertised one, else the served one; empty when neither. */
+    private static String handedOut(String advertised, WebSocketServer sockets, boolean secure) {
+        String served = sockets == null ? null : sockets.url(secure);
+        return advertised != null ? advertised : served == null ? "" : served;
     }
 
     /** The ws:// (or, {@code secure}, wss://) URL handed out; empty when not served. */
@@ -100,8 +97,7 @@ public final class WebFront implements AutoCloseable {
     public String describe() {
         StringBuilder line = new StringBuilder();
         if (pages != null) {
-            line.append(", chat page http://").append(pages.address().getHostString()).append(':')
-                    .append(pages.address().getPort()).append('/');
+            line.append(", chat page ").append(pages.url());
         }
         if (sockets != null) {
             line.append(", WebSocket ").append(String.join(" ", Stream.of(sockets.url(false), sockets.url(true))

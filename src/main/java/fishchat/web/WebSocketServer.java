@@ -106,12 +106,7 @@ public final class WebSocketServer implements AutoCloseable {
     /** The URL browsers dial: {@code ws://host:port/ws} (or {@code wss://…} for {@code secure}); null when not served. */
     public String url(boolean secure) {
         InetSocketAddress a = secure ? tlsAddress : address;
-        return a == null ? null : (secure ? "wss://" : "ws://") + hostForUrl(a) + ":" + a.getPort() + PATH;
-    }
-
-    private static String hostForUrl(InetSocketAddress address) {
-        String host = address.getHostString();
-        return host.contains(":") ? "[" + host + "]" : host;
+        return a == null ? null : (secure ? "wss://" : "ws://") + HelidonServers.authority(a) + PATH;
     }
 
     /** Stops accepting and closes what is left. Stop the node's FrameServer first: it ends the sessions in order. */
