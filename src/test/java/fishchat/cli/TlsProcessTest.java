@@ -108,16 +108,7 @@ class TlsProcessTest {
 
     /** A TLS 1.2 client may shake hands once; asking for another (renegotiation) ends the connection. */
     private static void assertRenegotiationRefused(InetSocketAddress address, Path ca) throws Exception {
-        var store = java.security.KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (var in = Files.newInputStream(ca)) {
-            store.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        var context = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
-        context.init(null, trust.getTrustManagers(), null);
-        try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
+        try (var socket = (javax.net.ssl.SSLSocket) TestCertificates.trustingOnly(ca).getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
             socket.setEnabledProtocols(new String[] {"TLSv1.2"});
             socket.setSoTimeout(10_000);
             socket.startHandshake();

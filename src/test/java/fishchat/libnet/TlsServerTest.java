@@ -99,19 +99,8 @@ class TlsServerTest {
 
     /** Handshakes as a client limited to {@code protocol}; returns what was negotiated. */
     private static String handshake(InetSocketAddress address, Path ca, String protocol) throws IOException {
-        javax.net.ssl.SSLContext context;
-        try {
-            var store = java.security.KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("ca", PemFiles.certificates(ca).get(0));
-            var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException(e);
-        }
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
+        try (SSLSocket socket = (SSLSocket) TestCertificates.trustingOnly(ca).getSocketFactory()
+                .createSocket(address.getAddress(), address.getPort())) {
             socket.setEnabledProtocols(new String[] {protocol});
             socket.startHandshake();
             return socket.getSession().getProtocol();

@@ -80,6 +80,26 @@ public final class TestCertificates {
     }
 
     /**
+     * A client-side TLS context that trusts {@code certificate} (PEM) and nothing else, for
+     * clients the tests drive by hand (a chosen TLS version, a renegotiation, a WebSocket).
+     */
+    public static javax.net.ssl.SSLContext trustingOnly(Path certificate) throws IOException {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            javax.net.ssl.TrustManagerFactory factory =
+                    javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(certificate + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Puts {@code pair} in place as {@code cert} and {@code key} the way certbot renews: each
      * new file written aside, then moved over the old one in one step, key first.
      */

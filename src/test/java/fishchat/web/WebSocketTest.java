@@ -30,8 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -39,10 +37,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -275,7 +270,7 @@ class WebSocketTest {
         String url = node.web().wsUrl(true).replace("127.0.0.1", "localhost");
         assertTrue(url.startsWith("wss://"), url);
         assertEquals("", node.web().wsUrl(false));
-        try (WsClient ws = WsClient.connect(url, null, trusting(pair[0]))) {
+        try (WsClient ws = WsClient.connect(url, null, TestCertificates.trustingOnly(pair[0]))) {
             ws.send(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(9).setToken(tokens.mint(9, Duration.ofHours(1))).build());
             assertEquals(0, ws.receive(Cmd.LOGIN.code(), ResLogin.parser()).getErrCode());
             Await.until("the session is marked secure", Duration.ofSeconds(5),
@@ -297,7 +292,7 @@ class WebSocketTest {
                 TlsCredentials.load(pair[0], pair[1]), List.of(), null, null, null));
         InetSocketAddress wss = new InetSocketAddress("127.0.0.1", URI.create(node.web().wsUrl(true)).getPort());
         for (String version : List.of("TLSv1.3", "TLSv1.2")) {
-            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trusting(pair[0]).getSocketFactory()
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestCertificates.trustingOnly(pair[0]).getSocketFactory()
                     .createSocket(wss.getAddress(), wss.getPort())) {
                 socket.setEnabledProtocols(new String[]{version});
                 socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: localhost:" + wss.getPort()
@@ -323,18 +318,5 @@ class WebSocketTest {
             head.append((char) b);
         }
         return head.toString();
-    }
-
-    private static SSLContext trusting(Path certificate) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (var in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }
