@@ -1,221 +1,211 @@
 package fishchat.access;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import fishchat.chat.Messaging;
 import fishchat.chat.SendOutcome;
 import fishchat.chat.auth.TokenVerifier;
 import fishchat.libnet.FrameHandler;
 import fishchat.libnet.Session;
 import fishchat.protocol.Cmd;
-import fishchat.protocol.ErrorCode;
-import fishchat.protocol.ErrorFrames;
 import fishchat.protocol.Envelope;
+import fishchat.protocol.ErrorCode;
+import fishchat.protocol.external.ReqAcceptP2PMsgAck;
 import fishchat.protocol.external.ReqJoinGroup;
 import fishchat.protocol.external.ReqLeaveGroup;
 import fishchat.protocol.external.ReqLogin;
+import fishchat.protocol.external.ReqLogout;
+import fishchat.protocol.external.ReqPing;
 import fishchat.protocol.external.ReqSendGroupMsg;
 import fishchat.protocol.external.ReqSendP2PMsg;
 import fishchat.protocol.external.ReqSyncMsg;
-import fishchat.protocol.external.ResKick;
-import fishchat.protocol.external.ResLogin;
 import fishchat.protocol.external.ResSendP2PMsg;
 import fishchat.protocol.external.ResSyncMsg;
+import fishchat.store.JoinResult;
 import fishchat.store.StoreUnavailableException;
 
 import java.io.IOException;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
-import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
- * The access server's session loop body: login, ping, messages, sync, groups (cmds
- * 20001–20010). Every request that parses gets its own reply type with an errCode;
- * Error{90001} answers only bodies that do not parse and unknown cmds (DESIGN §2).
+ * The access server's commands (20001–20010), dispatched from one table: for each cmd, how its
+ * request parses, whether it needs a logged-in session, which uid field must repeat the
+ * session's (93005 otherwise), what it draws on the user's send allowance, whether its work
+ * waits on the store (then it runs through {@link Session#runDeep}), and its handler. The table
+ * is consulted once per frame.
  *
- * <p>The sender of a message is always the session's uid: a request's own uid field may
- * only repeat it (93005 otherwise). A store that cannot take a write answers 90001 and the
- * session stays open.
+ * <p>Every request that parses gets its own reply type with an errCode; Error{90001} answers only
+ * bodies that do not parse and unknown cmds. The sender of a message is always the session's
+ * uid. A store that cannot take a write answers 90001 and the session stays open.
  */
 final class AccessHandler implements FrameHandler {
     private static final System.Logger LOG = System.getLogger(AccessHandler.class.getName());
 
+    /** One row of the table. {@code claimedUid} and {@code charge} may be null: not checked, not charged. */
+    private record Command<R extends MessageLite>(Parser<R> parser, boolean needsLogin, ToLongFunction<R> claimedUid,
+                                                  ToIntFunction<R> charge, boolean waitsOnStore, Handler<R> handler,
+                                                  Refusal<R> refusal) {
+    }
+
+    @FunctionalInterface
+    private interface Handler<R> {
+        /** {@code uid}: the session's, 0 when it has not logged in. */
+        void handle(Session session, long uid, R request) throws IOException;
+    }
+
+    /** How a command says no: its own reply type carrying the code. */
+    @FunctionalInterface
+    private interface Refusal<R> {
+        void send(Session session, R request, ErrorCode code) throws IOException;
+    }
+
+    private final Map<Cmd, Command<?>> commands = new EnumMap<>(Cmd.class);
     private final Messaging messaging;
-    private final TokenVerifier tokens;
+    private final Logins logins;
     private final OnlineUsers online;
+    private final UserAllowances allowances;
     private final AccessMetrics metrics;
     private final AccessOptions options;
 
     AccessHandler(Messaging messaging, TokenVerifier tokens, OnlineUsers online, AccessMetrics metrics,
                   AccessOptions options) {
         this.messaging = messaging;
-        this.tokens = tokens;
+        this.logins = new Logins(messaging, tokens, online, metrics, options);
         this.online = online;
+        this.allowances = new UserAllowances(options);
         this.metrics = metrics;
         this.options = options;
-    }
-
-    private void sendStatus(Session session, Cmd cmd, ErrorCode code) throws IOException {
-        metrics.reply(code);
-        session.send(Replies.status(cmd, code));
-    }
-
-    /**
-     * A login, and the requests of a logged-in session that wait for the store, may park
-     * deep in the call chain; pings and acks are answered from memory.
-     */
-    @Override
-    public boolean mayBlockDeep(Session session, byte[] body) {
-        Cmd cmd;
-        try {
-            cmd = Cmd.of(Envelope.cmdOf(body));
-        } catch (InvalidProtocolBufferException e) {
-            return false;
-        }
-        if (cmd == Cmd.LOGIN) {
-            return true;
-        }
-        return switch (cmd) {
-            case SEND_P2P_MSG, SEND_GROUP_MSG, SYNC_MSG, JOIN_GROUP, LEAVE_GROUP -> uidOf(session) != 0;
-            case null, default -> false;
-        };
+        commands.put(Cmd.LOGIN, new Command<>(ReqLogin.parser(), false, null, null, true,
+                (session, uid, req) -> logins.login(session, req), status(Cmd.LOGIN)));
+        commands.put(Cmd.PING, new Command<>(ReqPing.parser(), false, null, null, false,
+                (session, uid, req) -> sendStatus(session, Cmd.PING, ErrorCode.OK), status(Cmd.PING)));
+        commands.put(Cmd.SEND_P2P_MSG, new Command<>(ReqSendP2PMsg.parser(), true, ReqSendP2PMsg::getSourceUID,
+                req -> utf8Bound(req.getMsg()), true, this::sendP2P, this::p2pReply));
+        commands.put(Cmd.ACCEPT_P2P_MSG_ACK, new Command<>(ReqAcceptP2PMsgAck.parser(), true, null, null, false,
+                (session, uid, req) -> sendStatus(session, Cmd.ACCEPT_P2P_MSG_ACK, ErrorCode.OK), status(Cmd.ACCEPT_P2P_MSG_ACK)));
+        commands.put(Cmd.SEND_GROUP_MSG, new Command<>(ReqSendGroupMsg.parser(), true, ReqSendGroupMsg::getSourceUID,
+                req -> utf8Bound(req.getMsg()), true, this::sendGroup, status(Cmd.SEND_GROUP_MSG)));
+        commands.put(Cmd.SYNC_MSG, new Command<>(ReqSyncMsg.parser(), true, ReqSyncMsg::getUID, null, true,
+                this::sync, AccessHandler::syncReply));
+        commands.put(Cmd.LOGOUT, new Command<>(ReqLogout.parser(), true, null, null, false,
+                this::logout, status(Cmd.LOGOUT)));
+        commands.put(Cmd.JOIN_GROUP, new Command<>(ReqJoinGroup.parser(), true, ReqJoinGroup::getUID, req -> 0, true,
+                this::joinGroup, status(Cmd.JOIN_GROUP)));
+        commands.put(Cmd.LEAVE_GROUP, new Command<>(ReqLeaveGroup.parser(), true, ReqLeaveGroup::getUID, req -> 0, true,
+                this::leaveGroup, status(Cmd.LEAVE_GROUP)));
     }
 
     @Override
     public void onFrame(Session session, byte[] body) throws IOException {
-        Cmd cmd;
+        Command<?> command;
         try {
-            cmd = Cmd.of(Envelope.cmdOf(body));
-            if (cmd == null || cmd == Cmd.REQ_ACCESS_SERVER || cmd == Cmd.NOTIFY || cmd == Cmd.KICK || cmd == Cmd.ERROR) {
-                session.sendFrame(ErrorFrames.UNKNOWN_CMD);
-                return;
-            }
-            if (cmd == Cmd.LOGIN) {
-                login(session, ReqLogin.parseFrom(body));
-                return;
-            }
-            if (cmd == Cmd.PING) {
-                sendStatus(session, Cmd.PING, ErrorCode.OK);
-                return;
-            }
-            long uid = uidOf(session);
-            if (uid == 0) {
-                if (cmd == Cmd.SYNC_MSG) {
-                    syncFailed(session, ReqSyncMsg.parseFrom(body), ErrorCode.NOT_LOGGED_IN);
-                } else {
-                    sendStatus(session, cmd, ErrorCode.NOT_LOGGED_IN);
-                }
-                return;
-            }
-            try {
-                dispatch(session, uid, cmd, body);
-            } catch (StoreUnavailableException e) {
-                LOG.log(WARNING, "{0}: {1} failed: {2}", session, cmd, e.getMessage());
-                sendStatus(session, cmd, ErrorCode.SERVER_ERR);
-            }
+            Cmd cmd = Cmd.of(Envelope.cmdOf(body));
+            command = cmd == null ? null : commands.get(cmd);
         } catch (InvalidProtocolBufferException e) {
-            session.sendFrame(ErrorFrames.MALFORMED);
-        }
-    }
-
-    private void dispatch(Session session, long uid, Cmd cmd, byte[] body) throws IOException {
-        switch (cmd) {
-            case SEND_P2P_MSG -> {
-                ReqSendP2PMsg req = ReqSendP2PMsg.parseFrom(body);
-                if (withinRate(session, cmd, req.getMsg())) {
-                    sendP2P(session, uid, req);
-                }
-            }
-            case SEND_GROUP_MSG -> {
-                ReqSendGroupMsg req = ReqSendGroupMsg.parseFrom(body);
-                if (withinRate(session, cmd, req.getMsg())) {
-                    sendGroup(session, uid, req);
-                }
-            }
-            case SYNC_MSG -> sync(session, uid, ReqSyncMsg.parseFrom(body));
-            case ACCEPT_P2P_MSG_ACK -> sendStatus(session, cmd, ErrorCode.OK);
-            case JOIN_GROUP -> joinGroup(session, uid, ReqJoinGroup.parseFrom(body));
-            case LEAVE_GROUP -> leaveGroup(session, uid, ReqLeaveGroup.parseFrom(body));
-            case LOGOUT -> {
-                sendStatus(session, cmd, ErrorCode.OK);
-                session.endAfterReply("logout"); // FIN after the reply: a plain close could reset it away
-            }
-            default -> session.sendFrame(ErrorFrames.UNKNOWN_CMD);
-        }
-    }
-
-    private void login(Session session, ReqLogin req) throws IOException {
-        long uid = req.getUID();
-        ErrorCode verdict = uid <= 0 ? ErrorCode.REQUEST_ERR : tokens.verify(uid, req.getToken());
-        if (verdict != ErrorCode.OK) {
-            LOG.log(INFO, "{0}: login as uid={1} refused: {2}", session, String.valueOf(uid), verdict.text());
-            metrics.logins.inc(verdict.text());
-            sendStatus(session, Cmd.LOGIN, verdict);
+            session.send(Replies.MALFORMED);
             return;
         }
-        // Pushes wait until ResLogin is out: the client learns its newest seq first, and a
-        // notify racing with the login (for a message stored just before or during it)
-        // arrives after the reply, as clients expect, never before it.
-        session.holdingPushes(() -> completeLogin(session, uid));
+        if (command == null) {
+            session.send(Replies.UNKNOWN_CMD);
+            return;
+        }
+        serve(session, command, body);
     }
 
-    private void completeLogin(Session session, long uid) throws IOException {
-        long previous = uidOf(session);
-        List<Session> evicted = List.of();
-        if (previous != uid) {
-            if (previous != 0) {
-                online.remove(previous, session);
-            }
-            session.attach(new SessionState(uid, options, System.nanoTime()));
-            session.setLabel("uid=" + uid);
-            // Online before reading the newest seq: a message stored in between is notified.
-            evicted = online.add(uid, session, options.maxSessionsPerUser());
-        }
-        long latest;
+    private <R extends MessageLite> void serve(Session session, Command<R> command, byte[] body) throws IOException {
+        R request;
         try {
-            latest = messaging.latestSeq(uid);
-        } catch (StoreUnavailableException e) {
-            LOG.log(WARNING, "{0}: login: {1}", session, e.getMessage());
-            online.remove(uid, session);
-            online.restore(uid, evicted); // the devices it would have replaced stay
-            session.attach(null);
-            session.setLabel(null);
-            sendStatus(session, Cmd.LOGIN, ErrorCode.SERVER_ERR);
+            request = command.parser().parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            session.send(Replies.MALFORMED);
             return;
         }
-        for (Session replaced : evicted) {
-            kick(replaced);
+        long uid = uidOf(session);
+        ErrorCode refused = uid == 0 && command.needsLogin() ? ErrorCode.NOT_LOGGED_IN
+                : mismatched(command.claimedUid(), request, uid) ? ErrorCode.UID_MISMATCH : null;
+        if (refused == null && command.charge() != null) {
+            refused = drawAllowance(session, uid, command.charge().applyAsInt(request));
         }
-        LOG.log(INFO, "{0}: logged in, newest seq {1}", session, String.valueOf(latest));
-        metrics.logins.inc("ok");
-        session.send(ResLogin.newBuilder()
-                .setCmd(Cmd.LOGIN.code())
-                .setErrCode(ErrorCode.OK.code())
-                .setErrStr(ErrorCode.OK.text())
-                .setCurrentID(latest)
-                .build().toByteArray());
+        if (refused != null) {
+            refuse(session, command, request, refused);
+        } else if (command.waitsOnStore()) {
+            session.runDeep(() -> handle(session, command, uid, request));
+        } else {
+            command.handler().handle(session, uid, request);
+        }
+    }
+
+    private static <R> boolean mismatched(ToLongFunction<R> claimedUid, R request, long uid) {
+        if (claimedUid == null) {
+            return false;
+        }
+        long claimed = claimedUid.applyAsLong(request);
+        return claimed != 0 && claimed != uid;
+    }
+
+    private <R extends MessageLite> void handle(Session session, Command<R> command, long uid, R request) throws IOException {
+        try {
+            command.handler().handle(session, uid, request);
+        } catch (StoreUnavailableException e) {
+            LOG.log(WARNING, "{0}: {1} failed: {2}", session, request.getClass().getSimpleName(), e.getMessage());
+            refuse(session, command, request, ErrorCode.SERVER_ERR);
+        }
+    }
+
+    private <R extends MessageLite> void refuse(Session session, Command<R> command, R request, ErrorCode code)
+            throws IOException {
+        metrics.reply(code);
+        command.refusal().send(session, request, code);
+    }
+
+    /**
+     * Draws on the user's allowance: null when the request may go ahead; 90005 when over it
+     * (nothing is stored), and the session is cut when its user stays over it too long.
+     */
+    private ErrorCode drawAllowance(Session session, long uid, int bytes) {
+        UserAllowances.Verdict verdict = allowances.allow(uid, bytes, System.nanoTime());
+        if (verdict == UserAllowances.Verdict.CUT) {
+            session.endAfterReply("over the send rate limit for " + options.overLimitGrace().toSeconds() + " s");
+        }
+        return verdict == UserAllowances.Verdict.OK ? null : ErrorCode.RATE_LIMITED;
+    }
+
+    /** What a message's text is charged: its UTF-8 size, or for a short one the upper bound of 3 bytes a char. */
+    private static int utf8Bound(String text) {
+        return text.length() < 128 ? text.length() * 3 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private void sendP2P(Session session, long uid, ReqSendP2PMsg req) throws IOException {
-        SendOutcome outcome = req.getSourceUID() != 0 && req.getSourceUID() != uid
-                ? SendOutcome.rejected(ErrorCode.UID_MISMATCH)
-                : messaging.sendP2P(uid, req.getTargetUID(), req.getMsgID(), req.getMsg());
+        SendOutcome outcome = messaging.sendP2P(uid, req.getTargetUID(), req.getMsgID(), req.getMsg());
         metrics.reply(outcome.code());
+        p2pReply(session, req, outcome.code(), uid);
+        announce(outcome);
+    }
+
+    private void p2pReply(Session session, ReqSendP2PMsg req, ErrorCode code) throws IOException {
+        p2pReply(session, req, code, uidOf(session));
+    }
+
+    private static void p2pReply(Session session, ReqSendP2PMsg req, ErrorCode code, long uid) throws IOException {
         session.send(ResSendP2PMsg.newBuilder()
                 .setCmd(Cmd.SEND_P2P_MSG.code())
-                .setErrCode(outcome.code().code())
-                .setErrStr(outcome.code().text())
+                .setErrCode(code.code())
+                .setErrStr(code.text())
                 .setSourceUID(uid)
                 .setTargetUID(req.getTargetUID())
                 .setMsgID(req.getMsgID())
                 .build().toByteArray());
-        announce(outcome);
     }
 
     private void sendGroup(Session session, long uid, ReqSendGroupMsg req) throws IOException {
-        SendOutcome outcome = req.getSourceUID() != 0 && req.getSourceUID() != uid
-                ? SendOutcome.rejected(ErrorCode.UID_MISMATCH)
-                : messaging.sendGroup(uid, req.getGroupID(), req.getMsgID(), req.getMsg());
+        SendOutcome outcome = messaging.sendGroup(uid, req.getGroupID(), req.getMsgID(), req.getMsg());
         sendStatus(session, Cmd.SEND_GROUP_MSG, outcome.code());
         announce(outcome);
     }
@@ -230,18 +220,7 @@ final class AccessHandler implements FrameHandler {
     }
 
     private void sync(Session session, long uid, ReqSyncMsg req) throws IOException {
-        if (req.getUID() != 0 && req.getUID() != uid) {
-            syncFailed(session, req, ErrorCode.UID_MISMATCH);
-            return;
-        }
-        ResSyncMsg reply;
-        try {
-            reply = messaging.sync(uid, req.getCurrentID());
-        } catch (StoreUnavailableException e) {
-            LOG.log(WARNING, "{0}: sync failed: {1}", session, e.getMessage());
-            syncFailed(session, req, ErrorCode.SERVER_ERR);
-            return;
-        }
+        ResSyncMsg reply = messaging.sync(uid, req.getCurrentID());
         metrics.syncs.inc();
         metrics.messagesSynced.add(reply.getMsgsCount());
         session.send(reply.toByteArray());
@@ -252,8 +231,7 @@ final class AccessHandler implements FrameHandler {
      * their next sync position from any cmd-20006 reply, and 0 would make them fetch their
      * whole inbox again.
      */
-    private void syncFailed(Session session, ReqSyncMsg req, ErrorCode code) throws IOException {
-        metrics.reply(code);
+    private static void syncReply(Session session, ReqSyncMsg req, ErrorCode code) throws IOException {
         session.send(ResSyncMsg.newBuilder()
                 .setCmd(Cmd.SYNC_MSG.code())
                 .setErrCode(code.code())
@@ -262,27 +240,40 @@ final class AccessHandler implements FrameHandler {
                 .build().toByteArray());
     }
 
+    private void logout(Session session, long uid, ReqLogout req) throws IOException {
+        sendStatus(session, Cmd.LOGOUT, ErrorCode.OK);
+        session.endAfterReply("logout"); // FIN after the reply: a plain close could reset it away
+    }
+
     private void joinGroup(Session session, long uid, ReqJoinGroup req) throws IOException {
-        ErrorCode code = checkGroupRequest(uid, req.getUID(), req.getGroupID());
-        if (code == ErrorCode.OK) {
-            messaging.join(req.getGroupID(), uid);
+        if (req.getGroupID() <= 0) {
+            sendStatus(session, Cmd.JOIN_GROUP, ErrorCode.REQUEST_ERR);
+            return;
         }
-        sendStatus(session, Cmd.JOIN_GROUP, code);
+        if (messaging.join(req.getGroupID(), uid, options.maxGroupsPerUser()) == JoinResult.TOO_MANY_GROUPS) {
+            metrics.reply(ErrorCode.REQUEST_ERR);
+            session.send(Replies.status(Cmd.JOIN_GROUP, ErrorCode.REQUEST_ERR,
+                    "request err: a member of too many groups (limit " + options.maxGroupsPerUser() + ")"));
+            return;
+        }
+        sendStatus(session, Cmd.JOIN_GROUP, ErrorCode.OK);
     }
 
     private void leaveGroup(Session session, long uid, ReqLeaveGroup req) throws IOException {
-        ErrorCode code = checkGroupRequest(uid, req.getUID(), req.getGroupID());
+        ErrorCode code = req.getGroupID() > 0 ? ErrorCode.OK : ErrorCode.REQUEST_ERR;
         if (code == ErrorCode.OK) {
             messaging.leave(req.getGroupID(), uid);
         }
         sendStatus(session, Cmd.LEAVE_GROUP, code);
     }
 
-    private static ErrorCode checkGroupRequest(long uid, long requestUid, long groupId) {
-        if (requestUid != 0 && requestUid != uid) {
-            return ErrorCode.UID_MISMATCH;
-        }
-        return groupId > 0 ? ErrorCode.OK : ErrorCode.REQUEST_ERR;
+    private void sendStatus(Session session, Cmd cmd, ErrorCode code) throws IOException {
+        metrics.reply(code);
+        session.send(Replies.status(cmd, code));
+    }
+
+    private static <R> Refusal<R> status(Cmd cmd) {
+        return (session, request, code) -> session.send(Replies.status(cmd, code));
     }
 
     @Override
@@ -294,48 +285,8 @@ final class AccessHandler implements FrameHandler {
     }
 
     /** The logged-in uid, or 0 (not logged in, or replaced by a newer login). */
-    private static long uidOf(Session session) {
+    static long uidOf(Session session) {
         SessionState state = session.attachment();
         return state == null || state.replaced ? 0 : state.uid;
-    }
-
-    /** Tells a session that a newer login of its user replaced it, then closes it. */
-    private void kick(Session replaced) {
-        LOG.log(INFO, "{0}: replaced by a newer login (over {1} sessions per user)", replaced,
-                String.valueOf(options.maxSessionsPerUser()));
-        metrics.reply(ErrorCode.SESSION_REPLACED);
-        SessionState state = replaced.attachment();
-        if (state != null) {
-            state.replaced = true; // this login only: a newer login on that session gets a new state
-        }
-        replaced.pushThenClose(ResKick.newBuilder()
-                .setCmd(Cmd.KICK.code())
-                .setErrCode(ErrorCode.SESSION_REPLACED.code())
-                .setErrStr(ErrorCode.SESSION_REPLACED.text())
-                .setReason("logged in on more than " + options.maxSessionsPerUser() + " devices")
-                .build().toByteArray(), "replaced by a newer login of the same user");
-    }
-
-    /**
-     * Whether this send may go ahead under the session's rate limits; when not, answers
-     * 90005 (nothing is stored), and cuts a session that stays over the limit.
-     */
-    private boolean withinRate(Session session, Cmd cmd, String text) throws IOException {
-        SessionState state = session.attachment();
-        if (state == null || state.replaced) { // replaced by a newer login a moment ago
-            sendStatus(session, cmd, ErrorCode.NOT_LOGGED_IN);
-            return false;
-        }
-        // UTF-16 length is a lower bound of the UTF-8 size; exact bytes only when it matters.
-        int bytes = text.length() < 128 ? text.length() * 3 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        SessionState.Allowance allowance = state.allow(bytes, System.nanoTime());
-        if (allowance == SessionState.Allowance.OK) {
-            return true;
-        }
-        sendStatus(session, cmd, ErrorCode.RATE_LIMITED);
-        if (allowance == SessionState.Allowance.CUT) {
-            session.close("over the send rate limit for " + options.overLimitGrace().toSeconds() + " s");
-        }
-        return false;
     }
 }

@@ -5,7 +5,9 @@ import fishchat.chat.auth.TokenVerifier;
 import fishchat.libnet.FrameServer;
 import fishchat.libnet.ServerOptions;
 import fishchat.metrics.Metrics;
-import fishchat.protocol.ErrorFrames;
+import fishchat.libnet.Frame;
+import fishchat.libnet.Refusal;
+import fishchat.protocol.ErrorBodies;
 import fishchat.store.MessageStore;
 import fishchat.store.Subscription;
 
@@ -36,8 +38,9 @@ public final class AccessServer implements AutoCloseable {
         AccessMetrics counters = new AccessMetrics(metrics);
         this.online = new OnlineUsers(counters.notifies);
         this.server = new FrameServer(options
-                .withRefusals(ErrorFrames.REFUSALS)
-                .withOversizeFrame(ErrorFrames.OVERSIZE), new AccessHandler(messaging, tokens, online, counters, chat));
+                .withRefusals(Refusal.Answers.of(ErrorBodies.OVER_CAPACITY, ErrorBodies.BUSY,
+                        ErrorBodies::addressRateLimited, ErrorBodies::serverRateLimited))
+                .withOversizeFrame(Frame.of(ErrorBodies.OVERSIZE)), new AccessHandler(messaging, tokens, online, counters, chat));
         metrics.gauge("fishchat_users_online", "Distinct users logged in on this node", online::users);
         this.retention = new RetentionTask(store, chat.retention(), clock);
         this.store = store;

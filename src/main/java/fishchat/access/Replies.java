@@ -1,5 +1,7 @@
 package fishchat.access;
 
+import fishchat.libnet.Frame;
+import fishchat.protocol.ErrorBodies;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ResLogout;
@@ -7,6 +9,11 @@ import fishchat.protocol.external.ResPing;
 
 /** Status-only replies ({cmd, errCode, errStr}) for every access command. */
 final class Replies {
+    /** Error{90001} answering a body that does not parse. */
+    static final Frame MALFORMED = Frame.of(ErrorBodies.MALFORMED);
+    /** Error{10001} answering a command an access server does not serve. */
+    static final Frame UNKNOWN_CMD = Frame.of(ErrorBodies.UNKNOWN_CMD);
+
     private Replies() {
     }
 
@@ -16,11 +23,16 @@ final class Replies {
      * builder serves them all. ResPing is laid out as Error (errCode=2).
      */
     static byte[] status(Cmd cmd, ErrorCode code) {
+        return status(cmd, code, code.text());
+    }
+
+    /** As {@link #status(Cmd, ErrorCode)}, with an errStr that says more than the code's usual words. */
+    static byte[] status(Cmd cmd, ErrorCode code, String text) {
         if (cmd == Cmd.PING) {
-            return ResPing.newBuilder().setCmd(cmd.code()).setErrCode(code.code()).setErrStr(code.text())
+            return ResPing.newBuilder().setCmd(cmd.code()).setErrCode(code.code()).setErrStr(text)
                     .build().toByteArray();
         }
-        return ResLogout.newBuilder().setCmd(cmd.code()).setErrCode(code.code()).setErrStr(code.text())
+        return ResLogout.newBuilder().setCmd(cmd.code()).setErrCode(code.code()).setErrStr(text)
                 .build().toByteArray();
     }
 }

@@ -1,7 +1,9 @@
 package fishchat.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
+import fishchat.http.HttpChannel;
+import fishchat.http.HttpResponse;
+import fishchat.libnet.Connection;
 import fishchat.metrics.Metrics;
 
 import java.io.IOException;
@@ -16,7 +18,7 @@ import java.util.function.Supplier;
 /**
  * {@code GET /events}: the admin page's live feed, as Server-Sent Events. Once a second, one
  * event with the node's metrics (the same values as {@code /metrics}, keyed by series) and,
- * on a gateway, the access list it hands out. Each open feed holds the exchange's virtual
+ * on a gateway, the access list it hands out. Each open feed holds its connection's virtual
  * thread; a few at a time are allowed (operators, not the public, watch a node).
  */
 final class AdminEvents {
@@ -60,25 +62,27 @@ final class AdminEvents {
         return JSON.writeValueAsBytes(event);
     }
 
-    void stream(HttpExchange exchange) throws IOException {
+    /** The feed: 503 when too many are open; else an event stream that runs until the page goes or the node stops. */
+    HttpResponse stream() {
         if (!feeds.tryAcquire()) {
-            byte[] busy = "too many admin feeds open\n".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(503, busy.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(busy);
-            }
-            return;
+            return HttpResponse.text(503, "too many admin feeds open");
         }
-        try (OutputStream out = exchange.getResponseBody()) {
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            exchange.sendResponseHeaders(200, 0);
-            out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
-            while (!closing) {
-                out.write("data: ".getBytes(StandardCharsets.UTF_8));
-                out.write(snapshot());
-                out.write("\n\n".getBytes(StandardCharsets.UTF_8));
-                out.flush();
+        return HttpResponse.stream("text/event-stream; charset=utf-8", this::feed).header("Cache-Control", "no-store");
+    }
+
+    private void feed(HttpChannel channel) throws IOException {
+        OutputStream out = channel.out();
+        Connection connection = channel.connection();
+        try {
+            write(connection, out, "retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
+            while (!closing && !connection.stopping()) {
+                byte[] data = snapshot();
+                byte[] event = new byte[6 + data.length + 2];
+                System.arraycopy("data: ".getBytes(StandardCharsets.US_ASCII), 0, event, 0, 6);
+                System.arraycopy(data, 0, event, 6, data.length);
+                event[event.length - 2] = '\n';
+                event[event.length - 1] = '\n';
+                write(connection, out, event);
                 Thread.sleep(PERIOD_MILLIS);
             }
         } catch (InterruptedException e) {
@@ -87,6 +91,16 @@ final class AdminEvents {
             // The page went away: the usual end of a feed.
         } finally {
             feeds.release();
+        }
+    }
+
+    /** Under the write clock: a page that stops reading is cut after the write timeout. */
+    private static void write(Connection connection, OutputStream out, byte[] bytes) throws IOException {
+        connection.writeStarted();
+        try {
+            out.write(bytes);
+        } finally {
+            connection.writeEnded();
         }
     }
 }

@@ -6,6 +6,7 @@ import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ResSyncMsg;
 import fishchat.protocol.external.offsetMsg;
 import fishchat.store.AppendResult;
+import fishchat.store.JoinResult;
 import fishchat.store.MessageStore;
 import fishchat.store.NewMessage;
 import fishchat.store.StoredMessage;
@@ -122,8 +123,9 @@ public final class Messaging {
                 .build();
     }
 
-    public void join(long groupId, long uid) {
-        store.join(groupId, uid);
+    /** Adds {@code uid} to the group unless it is a member of {@code maxGroups} groups already. */
+    public JoinResult join(long groupId, long uid, int maxGroups) {
+        return store.join(groupId, uid, maxGroups);
     }
 
     public void leave(long groupId, long uid) {

@@ -25,20 +25,24 @@ final class ChatFlags {
     int maxSessionsPerUser;
 
     @Option(names = "--max-msg-rate", defaultValue = "100", paramLabel = "MSG/S",
-            description = "Sends per second per session (bursts of twice that); more get 90005 and are not stored; "
-                    + "0: no limit (default: ${DEFAULT-VALUE}).")
+            description = "Sends, joins and leaves per second per user on this node, all its sessions together "
+                    + "(bursts of twice that); more get 90005 and are not stored; 0: no limit (default: ${DEFAULT-VALUE}).")
     int messagesPerSecond;
 
     @Option(names = "--max-byte-rate", defaultValue = "1048576", paramLabel = "BYTES/S",
-            description = "Message bytes per second per session (bursts of twice that); 0: no limit (default: ${DEFAULT-VALUE}).")
+            description = "Message bytes per second per user on this node (bursts of twice that); 0: no limit (default: ${DEFAULT-VALUE}).")
     int bytesPerSecond;
 
     @Option(names = "--over-limit-grace", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "A session refused for its rate this long without a pause is disconnected (default: ${DEFAULT-VALUE}).")
+            description = "A session refused for its user's rate this long without a pause is disconnected (default: ${DEFAULT-VALUE}).")
     Duration overLimitGrace;
+
+    @Option(names = "--max-groups-per-user", defaultValue = "1000", paramLabel = "N",
+            description = "Groups one user may be a member of; a join over it is refused with 10001 (default: ${DEFAULT-VALUE}).")
+    int maxGroupsPerUser;
 
     AccessOptions options() {
         return new AccessOptions(maxMessage, retention, maxSessionsPerUser, messagesPerSecond, bytesPerSecond,
-                overLimitGrace);
+                overLimitGrace, maxGroupsPerUser);
     }
 }

@@ -113,7 +113,7 @@ final class GatewayCommand implements Callable<Integer> {
             gateway = new GatewayServer(TlsFlags.withTls(server.options(listen, "gateway", idleTimeout), tlsListen,
                     credentials), directory).start();
             ServerMetrics.register(metrics, "gateway", gateway.frameServer());
-            pages = webListen == null ? null : ChatPages.start(webListen, directory);
+            pages = webListen == null ? null : ChatPages.start(webListen, directory, gateway.frameServer().options().limits());
             boolean servesTls = tlsListen != null;
             admin = server.startAdmin(metrics, List.of(() -> directory.current().addresses().isEmpty()
                     ? Optional.of("no access server known") : Optional.empty(),

@@ -1,6 +1,6 @@
 package fishchat.gateway;
 
-import fishchat.libnet.Frames;
+import fishchat.libnet.Frame;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ResSelectAccessServerForClient;
@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * frame encoded once: answering cmd 10001 then allocates nothing.
  */
 public final class AccessList {
-    private static final byte[] NO_ACCESS_SERVER = Frames.encode(ResSelectAccessServerForClient.newBuilder()
+    private static final Frame NO_ACCESS_SERVER = Frame.of(ResSelectAccessServerForClient.newBuilder()
             .setCmd(Cmd.REQ_ACCESS_SERVER.code())
             .setErrCode(ErrorCode.NO_ACCESS_SERVER.code())
             .setErrStr(ErrorCode.NO_ACCESS_SERVER.text())
@@ -35,7 +35,7 @@ public final class AccessList {
     }
 
     private final List<Choice> choices;
-    private final byte[][] replies;
+    private final Frame[] replies;
 
     /** Servers known by TCP address only (a static --access-list). */
     public AccessList(List<String> addresses) {
@@ -44,10 +44,10 @@ public final class AccessList {
 
     private AccessList(Choice[] choices) {
         this.choices = List.of(choices);
-        this.replies = new byte[this.choices.size()][];
+        this.replies = new Frame[this.choices.size()];
         for (int i = 0; i < replies.length; i++) {
             Choice choice = this.choices.get(i);
-            replies[i] = Frames.encode(ResSelectAccessServerForClient.newBuilder()
+            replies[i] = Frame.of(ResSelectAccessServerForClient.newBuilder()
                     .setCmd(Cmd.REQ_ACCESS_SERVER.code())
                     .setErrCode(ErrorCode.OK.code())
                     .setErrStr(ErrorCode.OK.text())
@@ -68,7 +68,7 @@ public final class AccessList {
     }
 
     /** The reply frame for one server picked at random, or errCode 92001 when there is none. */
-    public byte[] pickReplyFrame() {
+    public Frame pickReply() {
         return switch (replies.length) {
             case 0 -> NO_ACCESS_SERVER;
             case 1 -> replies[0];

@@ -4,7 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import fishchat.libnet.FrameHandler;
 import fishchat.libnet.Session;
 import fishchat.protocol.Cmd;
-import fishchat.protocol.ErrorFrames;
+import fishchat.libnet.Frame;
+import fishchat.protocol.ErrorBodies;
 import fishchat.protocol.Envelope;
 
 import java.io.IOException;
@@ -15,6 +16,9 @@ import java.io.IOException;
  * stays open.
  */
 final class GatewayHandler implements FrameHandler {
+    private static final Frame MALFORMED = Frame.of(ErrorBodies.MALFORMED);
+    private static final Frame UNKNOWN_CMD = Frame.of(ErrorBodies.UNKNOWN_CMD);
+
     private final AccessDirectory directory;
 
     GatewayHandler(AccessDirectory directory) {
@@ -27,13 +31,13 @@ final class GatewayHandler implements FrameHandler {
         try {
             cmd = Envelope.cmdOf(body);
         } catch (InvalidProtocolBufferException e) {
-            session.sendFrame(ErrorFrames.MALFORMED);
+            session.send(MALFORMED);
             return;
         }
         if (cmd == Cmd.REQ_ACCESS_SERVER.code()) {
-            session.sendFrame(directory.current(session.secure()).pickReplyFrame());
+            session.send(directory.current(session.secure()).pickReply());
         } else {
-            session.sendFrame(ErrorFrames.UNKNOWN_CMD);
+            session.send(UNKNOWN_CMD);
         }
     }
 }

@@ -2,7 +2,9 @@ package fishchat.gateway;
 
 import fishchat.libnet.FrameServer;
 import fishchat.libnet.ServerOptions;
-import fishchat.protocol.ErrorFrames;
+import fishchat.libnet.Frame;
+import fishchat.libnet.Refusal;
+import fishchat.protocol.ErrorBodies;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,8 +17,9 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer(ServerOptions options, AccessDirectory directory) {
         this.directory = directory;
         this.server = new FrameServer(options
-                .withRefusals(ErrorFrames.REFUSALS)
-                .withOversizeFrame(ErrorFrames.OVERSIZE), new GatewayHandler(directory));
+                .withRefusals(Refusal.Answers.of(ErrorBodies.OVER_CAPACITY, ErrorBodies.BUSY,
+                        ErrorBodies::addressRateLimited, ErrorBodies::serverRateLimited))
+                .withOversizeFrame(Frame.of(ErrorBodies.OVERSIZE)), new GatewayHandler(directory));
     }
 
     public GatewayServer start() throws IOException {

@@ -15,13 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FrameClient implements Closeable {
     private final Socket socket;
-    private final FrameReader reader;
+    private final FrameInput reader;
     private final OutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
 
     private FrameClient(Socket socket) throws IOException {
         this.socket = socket;
-        this.reader = new FrameReader(socket.getInputStream(), 512, Frames.MAX_BODY);
+        this.reader = new FrameInput(socket.getInputStream(), 512, Frame.MAX_BODY);
         this.out = socket.getOutputStream();
     }
 
@@ -70,7 +70,7 @@ public final class FrameClient implements Closeable {
     }
 
     public void send(byte[] body) throws IOException {
-        sendRaw(Frames.encode(body));
+        sendRaw(Frame.of(body).encoded());
     }
 
     /** Writes bytes as they are: a test may send broken frames on purpose. */

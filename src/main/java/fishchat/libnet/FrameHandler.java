@@ -11,18 +11,11 @@ public interface FrameHandler {
     default void onOpen(Session session) throws IOException {
     }
 
-    /** Called for every frame body, in order. An IOException ends the session. */
-    void onFrame(Session session, byte[] body) throws IOException;
-
     /**
-     * Whether handling this frame may park deep in a call chain, e.g. waiting for a
-     * database. If so, {@link #onFrame} runs on a short-lived virtual thread while the
-     * session thread waits for it (see {@link DeepWork}): the session then keeps a small
-     * stack while it idles. Answering from memory (a ping) needs no such thread: false.
+     * Called for every frame body, in order. An IOException ends the session. Work that may
+     * park deep in a call chain (a store round trip) goes through {@link Session#runDeep}.
      */
-    default boolean mayBlockDeep(Session session, byte[] body) {
-        return false;
-    }
+    void onFrame(Session session, byte[] body) throws IOException;
 
     /** Called once after the session closed, whatever the reason. */
     default void onClose(Session session) {

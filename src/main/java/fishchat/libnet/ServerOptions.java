@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link FrameServer} listens and treats its connections.
+ * How a {@link FrameServer} listens and treats its connections: where, with which
+ * {@linkplain #limits() connection limits}, and what it does with frames.
  *
  * @param bind                address to listen on (port 0 picks a free port)
  * @param backlog             pending-connection queue; the JDK default of 50 drops SYNs in a storm
@@ -40,7 +41,7 @@ public record ServerOptions(
         int readBufferSize,
         int pushQueueCapacity,
         Refusal.Answers refusals,
-        byte[] oversizeFrame,
+        Frame oversizeFrame,
         InetSocketAddress tlsBind,
         TlsCredentials tls,
         String name) {
@@ -57,7 +58,7 @@ public record ServerOptions(
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(writeTimeout, "writeTimeout");
-        if (backlog < 1 || maxConnections < 1 || readBufferSize < Frames.HEADER_BYTES || pushQueueCapacity < 1) {
+        if (backlog < 1 || maxConnections < 1 || readBufferSize < Frame.HEADER_BYTES || pushQueueCapacity < 1) {
             throw new IllegalArgumentException("backlog, maxConnections, readBufferSize and pushQueueCapacity must be positive");
         }
         if (maxConnectionsPerIp < 0 || newConnectionsPerSecond < 0 || newConnectionsPerIpPerSecond < 0) {
@@ -66,17 +67,23 @@ public record ServerOptions(
         if ((tlsBind == null) != (tls == null)) {
             throw new IllegalArgumentException("a TLS address needs credentials, and credentials an address");
         }
-        if (maxFrameBody < 0 || maxFrameBody > Frames.MAX_BODY) {
-            throw new IllegalArgumentException("maxFrameBody must be within 0.." + Frames.MAX_BODY);
+        if (maxFrameBody < 0 || maxFrameBody > Frame.MAX_BODY) {
+            throw new IllegalArgumentException("maxFrameBody must be within 0.." + Frame.MAX_BODY);
         }
         if (handshakeTimeout.isNegative() || idleTimeout.isNegative() || writeTimeout.isNegative()) {
             throw new IllegalArgumentException("timeouts must not be negative");
         }
     }
 
+    /** The caps, rates and timeouts its {@link Server} applies to every connection. */
+    public ConnectionLimits limits() {
+        return new ConnectionLimits(backlog, maxConnections, maxConnectionsPerIp, newConnectionsPerSecond,
+                newConnectionsPerIpPerSecond, handshakeTimeout, idleTimeout, writeTimeout, name);
+    }
+
     /** Defaults for a server on {@code bind}: 10 s handshake and write timeouts, no idle timeout, no per-address cap or rate, plaintext only. */
     public static ServerOptions defaults(InetSocketAddress bind, String name) {
-        return new ServerOptions(bind, DEFAULT_BACKLOG, DEFAULT_MAX_CONNECTIONS, 0, 0, 0, Frames.MAX_BODY,
+        return new ServerOptions(bind, DEFAULT_BACKLOG, DEFAULT_MAX_CONNECTIONS, 0, 0, 0, Frame.MAX_BODY,
                 DEFAULT_HANDSHAKE_TIMEOUT, Duration.ZERO, Duration.ofSeconds(10), DEFAULT_READ_BUFFER, DEFAULT_PUSH_QUEUE,
                 null, null, null, null, name);
     }
@@ -133,7 +140,7 @@ public record ServerOptions(
         return new ServerOptions(bind, backlog, maxConnections, maxConnectionsPerIp, newConnectionsPerSecond, newConnectionsPerIpPerSecond, maxFrameBody, handshakeTimeout, idleTimeout, writeTimeout, readBufferSize, pushQueueCapacity, value, oversizeFrame, tlsBind, tls, name);
     }
 
-    public ServerOptions withOversizeFrame(byte[] value) {
+    public ServerOptions withOversizeFrame(Frame value) {
         return new ServerOptions(bind, backlog, maxConnections, maxConnectionsPerIp, newConnectionsPerSecond, newConnectionsPerIpPerSecond, maxFrameBody, handshakeTimeout, idleTimeout, writeTimeout, readBufferSize, pushQueueCapacity, refusals, value, tlsBind, tls, name);
     }
 

@@ -1,17 +1,16 @@
 package fishchat.libnet;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 
 /**
- * What a session's frames travel over: a TCP socket (plain or TLS, {@link SocketTransport}),
- * or a WebSocket connection from another package. The session loop, the handlers, the caps
- * and the timeouts are the same whatever the transport: only how a frame body is delimited
- * on the wire differs.
+ * How a session's frames travel over its {@link Connection}: with a 2-byte length header on a
+ * TCP (or TLS) socket ({@link SocketTransport}), or one per binary message on a WebSocket
+ * (another package). The session loop, the handlers, the caps and the timeouts are the same
+ * whatever the transport: only how a frame body is delimited on the wire differs. Closing is
+ * the connection's: it closes the socket, which fails a read or write under way.
  *
- * <p>{@link #read} is called by the session's own thread only. {@link #write} and
- * {@link #finishOutput} are serialized by the {@link Session}. {@link #close} may come from
- * any thread at any time and must unblock a read or write under way.
+ * <p>{@link #read} is called by the connection's own thread only; {@link #write} and
+ * {@link #finishOutput} are serialized by the session's writer.
  */
 public interface Transport {
     /**
@@ -22,8 +21,7 @@ public interface Transport {
      */
     byte[] read() throws IOException;
 
-    /** Writes one encoded frame ({@link Frames#encode}: the length header, then the body). */
-    void write(byte[] frame) throws IOException;
+    void write(Frame frame) throws IOException;
 
     /**
      * Ends our direction after what was written, keeping reads open (TCP: FIN; WebSocket: a
@@ -32,17 +30,9 @@ public interface Transport {
     void finishOutput(String reason) throws IOException;
 
     /**
-     * After {@link #finishOutput}, on the session thread: reads and drops what the peer still
-     * sends until it closes, within a bound of time and bytes. Closing with unread input would
-     * make the kernel answer with a reset, which can destroy a reply still in flight.
+     * After {@link #finishOutput}, on the connection's thread: reads and drops what the peer
+     * still sends until it closes, within a bound of time and bytes. Closing with unread input
+     * would make the kernel answer with a reset, which can destroy a reply still in flight.
      */
     void drainInput();
-
-    /** Closes at once; a read or write blocked on another thread fails. */
-    void close() throws IOException;
-
-    SocketAddress remoteAddress();
-
-    /** True when the bytes travel encrypted (TLS, wss). */
-    boolean secure();
 }

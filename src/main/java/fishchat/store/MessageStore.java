@@ -49,8 +49,8 @@ public interface MessageStore extends AutoCloseable {
     /** Up to {@code limit} messages with seq > {@code afterSeq}, oldest first. */
     List<StoredMessage> readInbox(long uid, long afterSeq, int limit);
 
-    /** Adds a member; false when already one. */
-    boolean join(long groupId, long uid);
+    /** Adds a member, unless already one or a member of {@code maxGroupsPerUser} groups. */
+    JoinResult join(long groupId, long uid, int maxGroupsPerUser);
 
     /** Removes a member; false when not one. */
     boolean leave(long groupId, long uid);

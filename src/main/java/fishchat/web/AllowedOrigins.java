@@ -8,10 +8,10 @@ import java.util.stream.Collectors;
 
 /**
  * Which web origins may open a WebSocket: a browser sends its page's origin with the upgrade,
- * so a page on another site cannot borrow a user's browser to talk to us. Helidon enforces it
- * (an upgrade from another origin gets 403): an Origin must be one of these, or, when there are
- * none, name the same host and port as the request. Clients that send no Origin (not browsers:
- * bots, the bench, native apps) are not checked: they could send any.
+ * so a page on another site cannot borrow a user's browser to talk to us (an upgrade from
+ * another origin gets 403). An Origin must be one of these, or, when there are none, name the
+ * same host and port as the request's Host. Clients that send no Origin (not browsers: bots,
+ * the bench, native apps) are not checked: they could send any.
  *
  * @param origins {@code scheme://host[:port]} entries as browsers send them (lower case, no
  *                default port, no path)
@@ -25,6 +25,23 @@ public record AllowedOrigins(Set<String> origins) {
     public static AllowedOrigins parse(List<String> entries) {
         return new AllowedOrigins(entries.stream().map(String::trim).filter(e -> !e.isEmpty())
                 .map(AllowedOrigins::normalize).collect(Collectors.toSet()));
+    }
+
+    /** Whether an upgrade with this Origin header (null: none sent) to this Host header may proceed. */
+    public boolean allows(String origin, String host) {
+        if (origin == null) {
+            return true;
+        }
+        String normalized;
+        try {
+            normalized = normalize(origin);
+        } catch (IllegalArgumentException e) {
+            return false; // "null" (a sandboxed page, a file://) or garbage
+        }
+        if (!origins.isEmpty()) {
+            return origins.contains(normalized);
+        }
+        return host != null && URI.create(normalized).getRawAuthority().equalsIgnoreCase(host.trim());
     }
 
     private static String normalize(String origin) {

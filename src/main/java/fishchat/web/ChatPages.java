@@ -3,13 +3,16 @@ package fishchat.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fishchat.gateway.AccessDirectory;
 import fishchat.gateway.AccessList;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.staticcontent.StaticContentService;
+import fishchat.http.HttpConnections;
+import fishchat.http.HttpRequest;
+import fishchat.http.HttpResponse;
+import fishchat.http.Routes;
+import fishchat.http.StaticFiles;
+import fishchat.libnet.Addresses;
+import fishchat.libnet.ConnectionLimits;
+import fishchat.libnet.Server;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +25,8 @@ import static java.lang.System.Logger.Level.WARNING;
  * and {@code GET /access}, which tells a page which access server to use as JSON
  * ({@code {"addr": "host:port", "wsUrl": "ws://host:port/ws"}}; {@code ?tls=1} for the TLS
  * ones), so a page finds a node without speaking protobuf to the gateway. The answer comes from
- * the same {@link AccessDirectory} as the gateway's cmd 10001.
+ * the same {@link AccessDirectory} as the gateway's cmd 10001. A server of its own, with the
+ * node's caps, rates and timeouts.
  */
 public final class ChatPages implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ChatPages.class.getName());
@@ -38,50 +42,43 @@ public final class ChatPages implements AutoCloseable {
             + "style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
 
-    private final WebServer server;
+    private final Server server;
     private final InetSocketAddress address;
 
-    private ChatPages(WebServer server, InetSocketAddress address) {
+    private ChatPages(Server server, InetSocketAddress address) {
         this.server = server;
         this.address = address;
     }
 
-    public static ChatPages start(InetSocketAddress bind, AccessDirectory directory) {
-        if (ChatPages.class.getClassLoader().getResource(ASSETS + "/index.html") == null) {
+    public static ChatPages start(InetSocketAddress bind, AccessDirectory directory, ConnectionLimits limits)
+            throws IOException {
+        StaticFiles files = new StaticFiles(ASSETS);
+        if (!files.present()) {
             LOG.log(WARNING, "web: the chat page is not in this build ({0}/index.html missing: built by npm in web/); "
                     + "serving /access only", ASSETS);
         }
-        WebServer server = WebServer.builder().shutdownHook(false)
-                .host(bind.getHostString()).port(bind.getPort())
-                .routing(routing -> routing
-                        .addFilter((chain, request, response) -> {
-                            response.header(HeaderNames.create("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
-                            response.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-                            response.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
-                            chain.proceed();
-                        })
-                        .get("/access", (request, response) -> access(directory, request, response))
-                        .register("/", StaticContentService.builder(ASSETS).welcomeFileName("index.html").build()))
-                .build().start();
-        InetSocketAddress address = HelidonServers.bound(bind, server.port());
+        Routes routes = new Routes()
+                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .get("/access", request -> access(directory, request))
+                .fallback(files);
+        Server server = new Server(limits.named("web"));
+        InetSocketAddress address = server.listen(bind, null, new HttpConnections(routes, 0));
         ChatPages pages = new ChatPages(server, address);
         LOG.log(INFO, "web: chat page on {0}", pages.url());
         return pages;
     }
 
-    private static void access(AccessDirectory directory, ServerRequest request, ServerResponse response) throws Exception {
-        boolean tls = request.query().first("tls").map(v -> v.equals("1") || v.equals("true")).orElse(false);
+    private static HttpResponse access(AccessDirectory directory, HttpRequest request) throws IOException {
+        String tlsParameter = request.query("tls");
+        boolean tls = "1".equals(tlsParameter) || "true".equals(tlsParameter);
         Optional<AccessList.Choice> choice = directory.current(tls).pick();
+        HttpResponse response = choice.isEmpty()
+                ? HttpResponse.json(503, JSON.writeValueAsBytes(Map.of("error", "no access server available")))
+                : HttpResponse.json(200, JSON.writeValueAsBytes(Map.of("addr", choice.get().addr(), "wsUrl", choice.get().wsUrl())));
         // Public facts, asked for by pages of any origin (a page may be served elsewhere).
-        response.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-        response.header(HeaderNames.CACHE_CONTROL, "no-store");
-        response.header(HeaderNames.CONTENT_TYPE, "application/json");
-        if (choice.isEmpty()) {
-            response.status(Status.SERVICE_UNAVAILABLE_503)
-                    .send(JSON.writeValueAsBytes(Map.of("error", "no access server available")));
-            return;
-        }
-        response.send(JSON.writeValueAsBytes(Map.of("addr", choice.get().addr(), "wsUrl", choice.get().wsUrl())));
+        return response.header("Access-Control-Allow-Origin", "*").header("Cache-Control", "no-store");
     }
 
     public InetSocketAddress address() {
@@ -90,7 +87,7 @@ public final class ChatPages implements AutoCloseable {
 
     /** The page's origin, {@code http://host:port}, as a browser sends it with a WebSocket upgrade. */
     public String origin() {
-        return "http://" + HelidonServers.authority(address);
+        return "http://" + Addresses.format(address);
     }
 
     /** The page's URL. */

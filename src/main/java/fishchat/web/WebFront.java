@@ -2,12 +2,18 @@ package fishchat.web;
 
 import fishchat.gateway.AccessDirectory;
 import fishchat.gateway.AccessList;
+import fishchat.http.HttpConnections;
+import fishchat.http.Routes;
+import fishchat.libnet.Addresses;
 import fishchat.libnet.FrameServer;
+import fishchat.libnet.Server;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
@@ -20,43 +26,61 @@ public final class WebFront implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WebFront.class.getName());
 
     private final ChatPages pages;
-    private final WebSocketServer sockets;
+    private final String servedWs;
+    private final String servedWss;
     private final String wsUrl;
     private final String wssUrl;
 
-    private WebFront(ChatPages pages, WebSocketServer sockets, String wsUrl, String wssUrl) {
+    private WebFront(ChatPages pages, String servedWs, String servedWss, String wsUrl, String wssUrl) {
         this.pages = pages;
-        this.sockets = sockets;
+        this.servedWs = servedWs;
+        this.servedWss = servedWss;
         this.wsUrl = wsUrl;
         this.wssUrl = wssUrl;
     }
 
     /**
+     * Starts the chat page (a server of its own) and the WebSocket listeners, which join
+     * {@code sessions}' server: one admission and one stop for a node's TCP and WebSocket
+     * connections.
+     *
      * @param addr    this node's TCP address as handed out
      * @param tlsAddr its TLS TCP address as handed out, or null
      */
     public static WebFront start(FrameServer sessions, WebOptions options, AccessDirectory directory, String addr,
-                                 String tlsAddr) {
-        ChatPages pages = options.pageBind() == null ? null : ChatPages.start(options.pageBind(), directory);
-        WebSocketServer sockets = null;
+                                 String tlsAddr) throws IOException {
+        ChatPages pages = options.pageBind() == null ? null
+                : ChatPages.start(options.pageBind(), directory, sessions.options().limits());
+        String ws = null;
+        String wss = null;
         try {
             if (options.servesWebSocket()) {
-                sockets = WebSocketServer.start(sessions, options.wsBind(), options.wssBind(), options.tls(),
-                        origins(options, pages));
+                AllowedOrigins origins = origins(options, pages);
+                HttpConnections upgrades = new HttpConnections(new Routes()
+                        .get(WebSocketEndpoint.PATH, new WebSocketEndpoint(sessions, origins)), 0);
+                Server server = sessions.server();
+                ws = options.wsBind() == null ? null : url("ws", server.listen(options.wsBind(), null, upgrades));
+                wss = options.wssBind() == null ? null : url("wss", server.listen(options.wssBind(), options.tls(), upgrades));
+                LOG.log(INFO, "{0} WebSocket listening on {1} (origins: {2})", sessions.options().name(),
+                        String.join(" and ", Stream.of(ws, wss).filter(u -> u != null).toList()), origins);
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             if (pages != null) {
                 pages.stop();
             }
             throw e;
         }
-        String wsUrl = handedOut(options.advertiseWs(), sockets, false);
-        String wssUrl = handedOut(options.advertiseWss(), sockets, true);
+        String wsUrl = options.advertiseWs() != null ? options.advertiseWs() : ws == null ? "" : ws;
+        String wssUrl = options.advertiseWss() != null ? options.advertiseWss() : wss == null ? "" : wss;
         directory.replace(AccessList.of(Stream.of(new AccessList.Choice(addr, wsUrl))));
         if (tlsAddr != null) {
             directory.replaceTls(AccessList.of(Stream.of(new AccessList.Choice(tlsAddr, wssUrl))));
         }
-        return new WebFront(pages, sockets, wsUrl, wssUrl);
+        return new WebFront(pages, ws, wss, wsUrl, wssUrl);
+    }
+
+    private static String url(String scheme, InetSocketAddress bound) {
+        return scheme + "://" + Addresses.format(bound) + WebSocketEndpoint.PATH;
     }
 
     /** The flag's origins, else the chat page's own (loopback: also as localhost), else none (same host and port only). */
@@ -77,12 +101,6 @@ public final class WebFront implements AutoCloseable {
                 ? List.of(pages.origin(), "http://localhost:" + page.getPort()) : List.of(pages.origin()));
     }
 
-    /** The URL handed out: the advertised one, else the served one; empty when neither. */
-    private static String handedOut(String advertised, WebSocketServer sockets, boolean secure) {
-        String served = sockets == null ? null : sockets.url(secure);
-        return advertised != null ? advertised : served == null ? "" : served;
-    }
-
     /** The ws:// (or, {@code secure}, wss://) URL handed out; empty when not served. */
     public String wsUrl(boolean secure) {
         return secure ? wssUrl : wsUrl;
@@ -99,18 +117,17 @@ public final class WebFront implements AutoCloseable {
         if (pages != null) {
             line.append(", chat page ").append(pages.url());
         }
-        if (sockets != null) {
-            line.append(", WebSocket ").append(String.join(" ", Stream.of(sockets.url(false), sockets.url(true))
-                    .filter(u -> u != null).toList()));
+        if (servedWs != null || servedWss != null) {
+            line.append(", WebSocket ").append(String.join(" ", Stream.of(servedWs, servedWss).filter(u -> u != null).toList()));
         }
         return line.toString();
     }
 
-    /** Stops the page and the WebSocket listener; stop the node's FrameServer first (it ends WebSocket sessions in order). */
+    /**
+     * Stops the chat page. The WebSocket listeners belong to the node's FrameServer and stop
+     * with it (stop that first: it ends the WebSocket sessions in order).
+     */
     public void stop() {
-        if (sockets != null) {
-            sockets.stop();
-        }
         if (pages != null) {
             pages.stop();
         }

@@ -1,41 +1,36 @@
 package fishchat.web;
 
+import fishchat.http.HttpRequest;
+import fishchat.http.HttpResponse;
+import fishchat.http.HttpHandler;
+import fishchat.http.WebSocketHandshake;
+import fishchat.http.WebSocketTransport;
 import fishchat.libnet.FrameServer;
-import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.ConnectionContext;
-import io.helidon.websocket.WsListener;
-import io.helidon.websocket.WsSession;
-
-import java.net.InetSocketAddress;
 
 /**
- * What becomes of a WebSocket connection once Helidon has upgraded it (and checked its origin).
- * Helidon calls {@link #onOpen} on the connection's virtual thread; that thread then runs the
- * {@link FrameServer}'s admission and session loop over a {@link WebSocketTransport} until the
- * session ends, exactly as a TCP connection's thread does. Only then does it return to Helidon,
- * asking it to close the connection rather than read on (Helidon's own read loop would not
- * tell us when the peer vanishes, and the session must be ended and released when it does).
- *
- * <p>Two consequences of bypassing that loop, harmless with Helidon 4.5 (docs/BENCHMARKS.md,
- * "WebSocket next to TCP"): Helidon's idle sweep sees every session as idle since its upgrade
- * and calls {@code close(false)} on it after 5 minutes, which only clears a flag of the unused
- * loop; and each session holds a permit of the listener's concurrency limit, which fishchat
- * leaves unset. Re-check both when upgrading Helidon.
+ * {@code GET /ws}: the WebSocket way into an access server. The upgrade is checked (origin
+ * included); then the connection's own thread runs a session of the node's
+ * {@link FrameServer} over a {@link WebSocketTransport} until it ends, exactly as a TCP
+ * connection's thread does. The listener belongs to the FrameServer's server, so the
+ * connection was admitted (caps, rates) when it was accepted, before its upgrade was read.
  */
-final class WebSocketEndpoint implements WsListener {
-    private final FrameServer server;
-    private final int maxBody;
+final class WebSocketEndpoint implements HttpHandler {
+    static final String PATH = "/ws";
 
-    WebSocketEndpoint(FrameServer server, int maxBody) {
-        this.server = server;
-        this.maxBody = maxBody;
+    private final FrameServer sessions;
+    private final AllowedOrigins origins;
+
+    WebSocketEndpoint(FrameServer sessions, AllowedOrigins origins) {
+        this.sessions = sessions;
+        this.origins = origins;
     }
 
     @Override
-    public void onOpen(WsSession ws) {
-        ConnectionContext connection = (ConnectionContext) ws.socketContext();
-        InetSocketAddress peer = (InetSocketAddress) connection.remotePeer().address();
-        server.serve(new WebSocketTransport(ws, connection, maxBody), peer.getAddress());
-        throw new CloseConnectionException("session ended");
+    public HttpResponse handle(HttpRequest request) {
+        String host = request.header("host");
+        return WebSocketHandshake.answer(request, origin -> origins.allows(origin, host), channel -> {
+            channel.connection().active(); // the upgrade greets, as a first frame does on TCP
+            sessions.serveSession(channel.connection(), new WebSocketTransport(channel, sessions.options().maxFrameBody()));
+        });
     }
 }

@@ -3,7 +3,7 @@ package fishchat.access;
 import com.google.protobuf.MessageLite;
 import fishchat.chat.auth.HmacTokens;
 import fishchat.chat.auth.LegacyMd5Tokens;
-import fishchat.libnet.Frames;
+import fishchat.libnet.Frame;
 import fishchat.libnet.ServerOptions;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
@@ -308,7 +308,7 @@ class AccessServerTest {
         do {
             page = sync(bob, current);
             frames++;
-            assertTrue(page.getSerializedSize() <= Frames.MAX_BODY);
+            assertTrue(page.getSerializedSize() <= Frame.MAX_BODY);
             for (offsetMsg m : page.getMsgsList()) {
                 seqs.add(m.getSeq());
                 assertTrue(m.getMsg().startsWith((m.getSeq() - 1) + ":"));

@@ -184,7 +184,7 @@ class EtcdDiscoveryTest {
         Await.until("handed out with its WebSocket URL", Duration.ofSeconds(10), () -> directory.current().pick()
                 .map(choice -> choice.addr().equals(addr) && choice.wsUrl().equals(wsUrl)).orElse(false));
         ResSelectAccessServerForClient reply = ResSelectAccessServerForClient.parseFrom(
-                java.util.Arrays.copyOfRange(directory.current().pickReplyFrame(), 2, directory.current().pickReplyFrame().length));
+                java.util.Arrays.copyOfRange(directory.current().pickReply().encoded(), 2, directory.current().pickReply().encoded().length));
         assertEquals(addr, reply.getAddr());
         assertEquals(wsUrl, reply.getWsAddr());
 

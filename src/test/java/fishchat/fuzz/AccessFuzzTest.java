@@ -67,7 +67,8 @@ class AccessFuzzTest {
                 ServerOptions.defaults(new InetSocketAddress("127.0.0.1", 0), "access").withMaxFrameBody(MAX_FRAME),
                 new AccessOptions(512, AccessOptions.DEFAULT_RETENTION,
                         AccessOptions.DEFAULT_MAX_SESSIONS_PER_USER, AccessOptions.DEFAULT_MESSAGES_PER_SECOND,
-                        AccessOptions.DEFAULT_BYTES_PER_SECOND, AccessOptions.DEFAULT_OVER_LIMIT_GRACE), null);
+                        AccessOptions.DEFAULT_BYTES_PER_SECOND, AccessOptions.DEFAULT_OVER_LIMIT_GRACE,
+                        AccessOptions.DEFAULT_MAX_GROUPS_PER_USER), null);
         bystander = new Bystander(server, AccessRequests.BYSTANDER, AccessRequests.BYSTANDER_GROUP,
                 () -> server.store().lastSeq(AccessRequests.BYSTANDER));
         requests = new AccessRequests();
@@ -114,7 +115,7 @@ class AccessFuzzTest {
         AccessReplies.check(wire, exchange);
         FrameServer frames = server.access().frameServer();
         Settle.until("the fuzzed session's thread ends",
-                () -> frames.liveSessionThreads() == 1 && frames.sessions().size() == 1);
+                () -> frames.server().connections() == 1 && frames.sessions().size() == 1);
         assertEquals(1, server.access().online().users(), "users online: the bystander only");
         bystander.check();
         stillServes();
@@ -131,7 +132,7 @@ class AccessFuzzTest {
         }
         FrameServer frames = server.access().frameServer();
         Settle.until("the fresh client's session ends",
-                () -> frames.liveSessionThreads() == 1 && server.access().online().users() == 1);
+                () -> frames.server().connections() == 1 && server.access().online().users() == 1);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -89,7 +89,7 @@ final class Exchange {
 
         void frame(byte[] body) {
             frames.add(body);
-            bytes.writeBytes(fishchat.libnet.Frames.encode(body));
+            bytes.writeBytes(fishchat.libnet.Frame.of(body).encoded());
         }
 
         void raw(byte[] piece) {

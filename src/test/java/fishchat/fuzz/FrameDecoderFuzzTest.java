@@ -3,9 +3,9 @@ package fishchat.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
-import fishchat.libnet.FrameReader;
+import fishchat.libnet.FrameInput;
 import fishchat.libnet.FrameTooLargeException;
-import fishchat.libnet.Frames;
+import fishchat.libnet.Frame;
 import fishchat.protocol.Envelope;
 import fishchat.protocol.external.Base;
 
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The frame decoder on arbitrary bytes: {@link FrameReader} (any buffer size, any frame limit,
+ * The frame decoder on arbitrary bytes: {@link FrameInput} (any buffer size, any frame limit,
  * reads cut short anywhere, as TCP may) and then {@link Envelope#cmdOf} on every body.
  *
  * <p>Each is held to an independent reading of the spec, not merely to "did not crash": the
@@ -34,13 +34,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 class FrameDecoderFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void decodesFramesAsSpecified(FuzzedDataProvider data) throws IOException {
-        int bufferSize = data.consumeInt(Frames.HEADER_BYTES, 300);
-        int maxBody = data.consumeBoolean() ? Frames.MAX_BODY : data.consumeInt(0, Frames.MAX_BODY + 10);
+        int bufferSize = data.consumeInt(Frame.HEADER_BYTES, 300);
+        int maxBody = data.consumeBoolean() ? Frame.MAX_BODY : data.consumeInt(0, Frame.MAX_BODY + 10);
         int chunk = data.consumeInt(1, 64);
         byte[] stream = data.consumeRemainingAsBytes();
 
-        FrameReader reader = new FrameReader(new ShortReads(stream, chunk), bufferSize, maxBody);
-        int limit = Math.min(maxBody, Frames.MAX_BODY);
+        FrameInput reader = new FrameInput(new ShortReads(stream, chunk), bufferSize, maxBody);
+        int limit = Math.min(maxBody, Frame.MAX_BODY);
         int at = 0;
         while (true) {
             int left = stream.length - at;
@@ -52,20 +52,20 @@ class FrameDecoderFuzzTest {
                 assertThrows(EOFException.class, reader::read, "a stream that ends inside a header");
                 return;
             }
-            int length = Frames.bodyLength(stream[at], stream[at + 1]);
+            int length = ((stream[at] & 0xFF) << 8) | (stream[at + 1] & 0xFF);
             if (length > limit) {
                 FrameTooLargeException e = assertThrows(FrameTooLargeException.class, reader::read);
                 assertEquals(length, e.length());
                 return;
             }
-            if (left - Frames.HEADER_BYTES < length) {
+            if (left - Frame.HEADER_BYTES < length) {
                 assertThrows(EOFException.class, reader::read, "a stream that ends inside a body");
                 return;
             }
             byte[] body = reader.read();
-            assertArrayEquals(Arrays.copyOfRange(stream, at + Frames.HEADER_BYTES, at + Frames.HEADER_BYTES + length), body);
+            assertArrayEquals(Arrays.copyOfRange(stream, at + Frame.HEADER_BYTES, at + Frame.HEADER_BYTES + length), body);
             checkEnvelope(body);
-            at += Frames.HEADER_BYTES + length;
+            at += Frame.HEADER_BYTES + length;
         }
     }
 

@@ -113,7 +113,7 @@ class GatewayFuzzTest {
             }
         }
         FrameServer frames = gateway.frameServer();
-        Settle.until("the fuzzed session's thread ends", () -> frames.liveSessionThreads() == 1);
+        Settle.until("the fuzzed session's thread ends", () -> frames.server().connections() == 1);
         bystanderHeardNothing();
         stillServes();
         watch.assertQuiet("this input");
@@ -161,6 +161,6 @@ class GatewayFuzzTest {
                     "a fresh client's answer");
         }
         FrameServer frames = gateway.frameServer();
-        Settle.until("the fresh client's session ends", () -> frames.liveSessionThreads() == 1);
+        Settle.until("the fresh client's session ends", () -> frames.server().connections() == 1);
     }
 }

@@ -1,7 +1,7 @@
 package fishchat.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import fishchat.libnet.Frames;
+import fishchat.libnet.Frame;
 
 /**
  * How a fuzzed connection's input ends, after its complete frames: cleanly, inside a header,
@@ -22,7 +22,7 @@ final class Tails {
                 wire.raw(part);
             }
             case 3 -> {
-                wire.raw(header(data.consumeInt(maxFrameBody + 1, Frames.MAX_BODY)));
+                wire.raw(header(data.consumeInt(maxFrameBody + 1, Frame.MAX_BODY)));
                 wire.raw(data.consumeBytes(data.consumeInt(0, 16)));
                 wire.oversize = true;
             }

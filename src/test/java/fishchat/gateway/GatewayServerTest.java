@@ -1,6 +1,6 @@
 package fishchat.gateway;
 
-import fishchat.libnet.Frames;
+import fishchat.libnet.Frame;
 import fishchat.libnet.ServerOptions;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
@@ -167,7 +167,7 @@ class GatewayServerTest {
     void headerAndBodyInSeparateWritesAsFishChatClientsSendThem() throws IOException {
         start(List.of("127.0.0.1:11000"));
         try (ProtoClient client = ProtoClient.connect(gateway.address())) {
-            byte[] frame = Frames.encode(REQUEST.toByteArray());
+            byte[] frame = Frame.of(REQUEST.toByteArray()).encoded();
             client.frames().sendRaw(new byte[] {frame[0], frame[1]});
             client.frames().sendRaw(java.util.Arrays.copyOfRange(frame, 2, frame.length));
             assertEquals("127.0.0.1:11000",
@@ -182,7 +182,7 @@ class GatewayServerTest {
             client.frames().sendRaw(new byte[] {0, 50, 1, 2});
         }
         fishchat.testing.Await.until("no live session", java.time.Duration.ofSeconds(10),
-                () -> gateway.frameServer().liveSessionThreads() == 0);
+                () -> gateway.frameServer().server().connections() == 0);
     }
 
     @Test
@@ -224,7 +224,7 @@ class GatewayServerTest {
             clients.add(c);
         }
         gateway.stop();
-        assertEquals(0, gateway.frameServer().liveSessionThreads());
+        assertEquals(0, gateway.frameServer().server().connections());
         for (ProtoClient c : clients) {
             assertNull(c.frames().receive());
             c.close();

@@ -80,7 +80,7 @@ class FrameServerTest {
     void echoesBodiesOfZeroOneAndMaximumLength() throws IOException {
         FrameServer server = echoServer(options());
         FrameClient client = connect(server);
-        for (int length : new int[] {0, 1, 2, 127, 128, 129, 4096, Frames.MAX_BODY}) {
+        for (int length : new int[] {0, 1, 2, 127, 128, 129, 4096, Frame.MAX_BODY}) {
             byte[] body = bytes(length);
             client.send(body);
             assertArrayEquals(body, client.receive(), "length " + length);
@@ -91,15 +91,15 @@ class FrameServerTest {
     void pipelinedAndByteByByteFramesAreReadInOrder() throws IOException {
         FrameServer server = echoServer(options());
         FrameClient client = connect(server);
-        byte[] a = Frames.encode(bytes(3));
-        byte[] b = Frames.encode(bytes(300));
+        byte[] a = Frame.of(bytes(3)).encoded();
+        byte[] b = Frame.of(bytes(300)).encoded();
         byte[] both = new byte[a.length + b.length];
         System.arraycopy(a, 0, both, 0, a.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         client.sendRaw(both);
         assertArrayEquals(bytes(3), client.receive());
         assertArrayEquals(bytes(300), client.receive());
-        for (byte x : Frames.encode(bytes(5))) {
+        for (byte x : Frame.of(bytes(5)).encoded()) {
             client.sendRaw(new byte[] {x});
         }
         assertArrayEquals(bytes(5), client.receive());
@@ -112,7 +112,7 @@ class FrameServerTest {
         client.sendRaw(new byte[] {0});
         client.shutdownOutput();
         assertNull(client.receive(), "server closes after a truncated header");
-        Await.until("session thread ended", WAIT, () -> server.liveSessionThreads() == 0);
+        Await.until("session thread ended", WAIT, () -> server.server().connections() == 0);
     }
 
     @Test
@@ -132,13 +132,13 @@ class FrameServerTest {
         client.sendRaw(new byte[] {0, 10, 1, 2, 3});
         client.shutdownOutput();
         assertNull(client.receive());
-        Await.until("session thread ended", WAIT, () -> server.liveSessionThreads() == 0);
+        Await.until("session thread ended", WAIT, () -> server.server().connections() == 0);
         assertTrue(reason.get().startsWith("truncated frame"), reason.get());
     }
 
     @Test
     void oversizeFrameIsAnsweredThenClosed() throws IOException {
-        byte[] answer = Frames.encode(new byte[] {42});
+        Frame answer = Frame.of(new byte[] {42});
         FrameServer server = echoServer(options().withMaxFrameBody(100).withOversizeFrame(answer));
         FrameClient client = connect(server);
         client.send(bytes(100));
@@ -150,7 +150,7 @@ class FrameServerTest {
 
     @Test
     void connectionsOverTheCapAreAnsweredAndClosed() throws IOException {
-        byte[] refusal = Frames.encode(new byte[] {9, 9});
+        Frame refusal = Frame.of(new byte[] {9, 9});
         FrameServer server = echoServer(options().withMaxConnections(2)
                 .withRefusals((why, retry) -> why == Refusal.OVER_CAPACITY ? refusal : null));
         FrameClient first = connect(server);
@@ -198,7 +198,7 @@ class FrameServerTest {
 
     @Test
     void oneSourceAddressCannotTakeEverySlot() throws IOException {
-        byte[] busy = Frames.encode(new byte[] {5});
+        Frame busy = Frame.of(new byte[] {5});
         FrameServer server = echoServer(options().withMaxConnectionsPerIp(3)
                 .withRefusals((why, retry) -> why == Refusal.ADDRESS_CAP ? busy : null));
         InetSocketAddress flooder = new InetSocketAddress("127.0.0.2", 0);
@@ -236,7 +236,7 @@ class FrameServerTest {
         FrameServer server = echoServer(options().withNewConnectionsPerIpPerSecond(5)
                 .withRefusals((why, retryAfterMillis) -> {
                     assertEquals(Refusal.ADDRESS_RATE, why);
-                    return Frames.encode(java.nio.ByteBuffer.allocate(8).putLong(retryAfterMillis).array());
+                    return Frame.of(java.nio.ByteBuffer.allocate(8).putLong(retryAfterMillis).array());
                 }));
         InetSocketAddress flooder = new InetSocketAddress("127.0.0.2", 0);
         int served = 0;
@@ -276,7 +276,7 @@ class FrameServerTest {
         FrameServer server = echoServer(options().withNewConnectionsPerSecond(3)
                 .withRefusals((why, retryAfterMillis) -> {
                     refusals.add(why);
-                    return Frames.encode(new byte[] {1, 2, 3, 4});
+                    return Frame.of(new byte[] {1, 2, 3, 4});
                 }));
         int served = 0;
         for (int i = 0; i < 10; i++) {
@@ -315,9 +315,9 @@ class FrameServerTest {
     }
 
     /**
-     * Frames the handler says may block deep run on a short-lived thread named like the
-     * session thread, one at a time and in order with the others; a bug there ends only
-     * that session, as it would inline.
+     * Work a handler runs through {@link Session#runDeep} runs on a short-lived thread named
+     * like the session thread, one at a time and in order with the others; a bug there ends
+     * only that session, as it would inline.
      */
     @Test
     void framesThatMayBlockDeepRunOnAnotherThreadInOrder() throws Exception {
@@ -331,12 +331,15 @@ class FrameServerTest {
             }
 
             @Override
-            public boolean mayBlockDeep(Session session, byte[] body) {
-                return body.length > 0 && body[0] != 0;
+            public void onFrame(Session session, byte[] body) throws IOException {
+                if (body.length > 0 && body[0] != 0) {
+                    session.runDeep(() -> answer(session, body));
+                } else {
+                    answer(session, body);
+                }
             }
 
-            @Override
-            public void onFrame(Session session, byte[] body) throws IOException {
+            private void answer(Session session, byte[] body) throws IOException {
                 Thread current = Thread.currentThread();
                 if (body.length > 0 && body[0] == 2) {
                     try {
@@ -366,7 +369,7 @@ class FrameServerTest {
         assertArrayEquals(new byte[] {1, 0, 1}, client.receive());
         client.send(new byte[] {3});
         assertNull(client.receive(), "a bug in deep work closes the session");
-        Await.until("session thread ended", WAIT, () -> server.liveSessionThreads() == 0);
+        Await.until("session thread ended", WAIT, () -> server.server().connections() == 0);
         assertTrue(reason.get().startsWith("internal error: java.lang.IllegalStateException"), reason.get());
     }
 
@@ -376,7 +379,7 @@ class FrameServerTest {
         FrameServer server = start(options().withWriteTimeout(Duration.ofMillis(300)), new FrameHandler() {
             @Override
             public void onFrame(Session session, byte[] body) throws IOException {
-                byte[] big = bytes(Frames.MAX_BODY);
+                byte[] big = bytes(Frame.MAX_BODY);
                 while (true) {
                     session.send(big); // blocks once the client's buffers are full
                 }
@@ -400,7 +403,7 @@ class FrameServerTest {
         FrameClient client = connect(server);
         Await.until("session open", WAIT, () -> serverSide.get() != null);
         Session session = serverSide.get();
-        byte[] big = bytes(Frames.MAX_BODY);
+        byte[] big = bytes(Frame.MAX_BODY);
         boolean accepted = true;
         for (int i = 0; i < 10_000 && accepted; i++) {
             accepted = session.push(big); // the client never reads
@@ -435,9 +438,9 @@ class FrameServerTest {
             c.receive();
             clients.add(c);
         }
-        assertEquals(50, server.liveSessionThreads());
+        assertEquals(50, server.server().connections());
         server.stop();
-        assertEquals(0, server.liveSessionThreads());
+        assertEquals(0, server.server().connections());
         assertEquals(0, server.sessions().size());
         for (FrameClient c : clients) {
             assertNull(c.receive(), "every client sees the close");
@@ -469,26 +472,39 @@ class FrameServerTest {
         assertNull(client.receive(), "then a clean end of stream");
         client.close(); // lets the server's lingering close finish at once
         stopper.join(Duration.ofSeconds(10));
-        assertEquals(0, server.liveSessionThreads());
+        assertEquals(0, server.server().connections());
     }
 
     @Test
-    void closeCallbacksRunOnceAndAttachmentsStayWithTheSession() throws Exception {
+    void theCloseHandlerRunsOnceAndAttachmentsStayWithTheSession() throws Exception {
         AtomicReference<Session> serverSide = new AtomicReference<>();
-        FrameServer server = start(options(), silentHandlerKeeping(serverSide));
+        java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+        FrameServer server = start(options(), new FrameHandler() {
+            @Override
+            public void onOpen(Session session) {
+                serverSide.set(session);
+            }
+
+            @Override
+            public void onFrame(Session session, byte[] body) {
+            }
+
+            @Override
+            public void onClose(Session session) {
+                closes.incrementAndGet();
+            }
+        });
         FrameClient client = connect(server);
         Await.until("session open", WAIT, () -> serverSide.get() != null);
         Session session = serverSide.get();
         session.attach("state of " + session.id());
         assertEquals("state of " + session.id(), session.attachment());
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        session.onClose(s -> calls.incrementAndGet());
         client.close();
-        Await.until("callback ran", WAIT, () -> calls.get() == 1);
+        Await.until("the close handler ran", WAIT, () -> closes.get() == 1);
         session.close("again");
-        session.onClose(s -> calls.incrementAndGet()); // registered after the close: runs at once
-        assertEquals(2, calls.get());
+        assertEquals(1, closes.get());
         assertEquals("peer closed", session.closeReason(), "the first reason stays");
+        assertEquals("state of " + session.id(), session.attachment());
     }
 
     @Test

@@ -193,7 +193,7 @@ class TlsServerTest {
         silent.connect(server.tlsAddress(), 5000);
         silent.setSoTimeout((int) WAIT.toMillis());
         assertEquals(-1, silent.getInputStream().read(), "closed by the handshake timeout");
-        Await.until("no session thread left", WAIT, () -> server.liveSessionThreads() == 0);
+        Await.until("no session thread left", WAIT, () -> server.server().connections() == 0);
         assertEcho(connect(server.tlsAddress(), TlsTrust.fromPem(pair[0])), true, (byte) 5);
     }
 
@@ -210,7 +210,7 @@ class TlsServerTest {
     @Test
     void aRefusalOnTheTlsPortIsAnsweredInsideTls() throws IOException {
         Path[] pair = TestCertificates.create(dir, "one", "EC");
-        byte[] refusal = Frames.encode(new byte[] {9, 9});
+        Frame refusal = Frame.of(new byte[] {9, 9});
         FrameServer server = echoServer(options(credentials(pair)).withMaxConnections(1)
                 .withRefusals((why, retry) -> refusal));
         TlsTrust trust = TlsTrust.fromPem(pair[0]);
@@ -237,6 +237,6 @@ class TlsServerTest {
         reader.send(new byte[] {1}); // and never reads
         Await.until("cut", WAIT, () -> serverSide.get() != null && serverSide.get().isClosed());
         assertTrue(serverSide.get().closeReason().contains("write blocked"), serverSide.get().closeReason());
-        Await.until("its thread ended", WAIT, () -> server.liveSessionThreads() == 0);
+        Await.until("its thread ended", WAIT, () -> server.server().connections() == 0);
     }
 }

@@ -98,10 +98,10 @@ class PostgresStoreTest {
     @Test
     void groupMessagesReachEveryMemberAndOnlyMembersMaySend() {
         try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
-            assertTrue(a.join(50, 1));
-            assertTrue(a.join(50, 2));
-            assertTrue(a.join(50, 3));
-            assertFalse(a.join(50, 3));
+            assertEquals(JoinResult.JOINED, a.join(50, 1, 1000));
+            assertEquals(JoinResult.JOINED, a.join(50, 2, 1000));
+            assertEquals(JoinResult.JOINED, a.join(50, 3, 1000));
+            assertEquals(JoinResult.ALREADY_MEMBER, a.join(50, 3, 1000));
             assertEquals(List.of(1L, 2L, 3L), a.members(50));
             AppendResult r = a.append(new NewMessage(1, 0, 50, "g1", "to all", 5));
             assertEquals(AppendResult.Status.STORED, r.status());
@@ -219,8 +219,8 @@ class PostgresStoreTest {
     @Test
     void oneBatchKeepsSendOrderPerRecipientAndDedupsWithinItself() throws Exception {
         try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
-            a.join(9, 1);
-            a.join(9, 5);
+            a.join(9, 1, 1000);
+            a.join(9, 5, 1000);
             int n = 200;
             List<java.util.concurrent.Future<AppendResult>> results = new ArrayList<>();
             try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {

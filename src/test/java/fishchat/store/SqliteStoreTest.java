@@ -77,10 +77,10 @@ class SqliteStoreTest {
     @Test
     void groupMessagesReachMembersOnlyAndNeedMembership() {
         try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
-            assertTrue(store.join(9, 1));
-            assertFalse(store.join(9, 1), "already a member");
-            store.join(9, 2);
-            store.join(8, 3);
+            assertEquals(JoinResult.JOINED, store.join(9, 1, 1000));
+            assertEquals(JoinResult.ALREADY_MEMBER, store.join(9, 1, 1000), "already a member");
+            store.join(9, 2, 1000);
+            store.join(8, 3, 1000);
             AppendResult r = store.append(new NewMessage(1, 0, 9, "", "hi", 1L));
             assertEquals(AppendResult.Status.STORED, r.status());
             assertEquals(Set.of(1L, 2L), Set.copyOf(r.deliveries().stream().map(Delivery::uid).toList()));
@@ -100,7 +100,7 @@ class SqliteStoreTest {
     void messagesSurviveReopeningAndSeqsContinue() {
         try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
             store.append(p2p(1, 2, "k", "first"));
-            store.join(5, 2);
+            store.join(5, 2, 1000);
         }
         try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
             assertEquals(1, store.lastSeq(2));

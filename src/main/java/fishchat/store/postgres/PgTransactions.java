@@ -1,6 +1,6 @@
 package fishchat.store.postgres;
 
-import fishchat.store.BatchTransactions;
+import fishchat.store.jdbc.BatchTransactions;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;

@@ -5,11 +5,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import fishchat.metrics.Metrics;
 import fishchat.store.AppendResult;
 import fishchat.store.DeliveryListener;
-import fishchat.store.GroupCommitWriter;
-import fishchat.store.InboxQueries;
+import fishchat.store.jdbc.GroupCommitWriter;
+import fishchat.store.jdbc.ClosingStatements;
+import fishchat.store.jdbc.InboxQueries;
+import fishchat.store.jdbc.Memberships;
+import fishchat.store.jdbc.Statements;
+import fishchat.store.JoinResult;
 import fishchat.store.MessageStore;
 import fishchat.store.NewMessage;
-import fishchat.store.SqlWork;
+import fishchat.store.jdbc.SqlWork;
 import fishchat.store.StoreUnavailableException;
 import fishchat.store.StoredMessage;
 import fishchat.store.Subscription;
@@ -148,33 +152,18 @@ public final class PostgresStore implements MessageStore {
     }
 
     @Override
-    public boolean join(long groupId, long uid) {
-        return changeMembership(InboxQueries.JOIN, groupId, uid);
+    public JoinResult join(long groupId, long uid, int maxGroupsPerUser) {
+        return withStatements(s -> Memberships.join(s, groupId, uid, maxGroupsPerUser));
     }
 
     @Override
     public boolean leave(long groupId, long uid) {
-        return changeMembership(InboxQueries.LEAVE, groupId, uid);
-    }
-
-    /** Runs a membership statement taking (group, uid) in its own transaction; true when it changed a row. */
-    private boolean changeMembership(String sql, long groupId, long uid) {
-        return query(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, groupId);
-                ps.setLong(2, uid);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return withStatements(s -> Memberships.leave(s, groupId, uid));
     }
 
     @Override
     public List<Long> members(long groupId) {
-        return query(c -> {
-            try (PreparedStatement ps = c.prepareStatement(InboxQueries.MEMBERS)) {
-                return InboxQueries.members(ps, groupId);
-            }
-        });
+        return withStatements(s -> Memberships.members(s, groupId));
     }
 
     /**
@@ -231,6 +220,15 @@ public final class PostgresStore implements MessageStore {
     }
 
     /** Runs work with a pooled connection in autocommit mode, bounded by the store's timeout. */
+    /** Shared SQL on a pooled connection, its statements closed after it. */
+    private <T> T withStatements(SqlWork<Statements, T> work) {
+        return query(c -> {
+            try (ClosingStatements statements = new ClosingStatements(c)) {
+                return work.apply(statements);
+            }
+        });
+    }
+
     private <T> T query(SqlWork<Connection, T> work) {
         try (Connection c = pool.getConnection()) {
             c.setNetworkTimeout(null, (int) timeout.toMillis());

@@ -1,5 +1,7 @@
 package fishchat.store.sqlite;
 
+import fishchat.store.jdbc.Statements;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,7 +13,7 @@ import java.util.Map;
  * A connection owned by one store thread, with its prepared statements kept for reuse
  * (preparing costs as much as running a small insert). Not thread-safe, by design.
  */
-final class Db implements AutoCloseable {
+final class Db implements Statements, AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
@@ -24,7 +26,8 @@ final class Db implements AutoCloseable {
     }
 
     /** A prepared statement for this SQL, cleared of earlier parameters. Do not close it. */
-    PreparedStatement prepare(String sql) throws SQLException {
+    @Override
+    public PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement ps = statements.get(sql);
         if (ps == null) {
             ps = connection.prepareStatement(sql);

@@ -1,12 +1,14 @@
 package fishchat.store.sqlite;
 
 import fishchat.metrics.Metrics;
-import fishchat.store.GroupCommitWriter;
-import fishchat.store.SqlWork;
+import fishchat.store.jdbc.GroupCommitWriter;
+import fishchat.store.jdbc.SqlWork;
 import fishchat.store.AppendResult;
-import fishchat.store.Deadlines;
+import fishchat.store.jdbc.Deadlines;
 import fishchat.store.Delivery;
-import fishchat.store.InboxQueries;
+import fishchat.store.jdbc.InboxQueries;
+import fishchat.store.jdbc.Memberships;
+import fishchat.store.JoinResult;
 import fishchat.store.MessageStore;
 import fishchat.store.NewMessage;
 import fishchat.store.StoreUnavailableException;
@@ -137,6 +139,8 @@ public final class SqliteStore implements MessageStore {
                         CREATE TABLE IF NOT EXISTS group_members (
                             group_id INTEGER NOT NULL, uid INTEGER NOT NULL,
                             PRIMARY KEY (group_id, uid)) WITHOUT ROWID""");
+                // A join counts the user's groups against its cap.
+                s.execute("CREATE INDEX IF NOT EXISTS group_members_uid ON group_members (uid)");
                 s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
                 c.commit();
                 c.setAutoCommit(true);
@@ -150,23 +154,13 @@ public final class SqliteStore implements MessageStore {
     }
 
     @Override
-    public boolean join(long groupId, long uid) {
-        return changeMembership(InboxQueries.JOIN, groupId, uid);
+    public JoinResult join(long groupId, long uid, int maxGroupsPerUser) {
+        return writer.submit(db -> Memberships.join(db, groupId, uid, maxGroupsPerUser), timeout);
     }
 
     @Override
     public boolean leave(long groupId, long uid) {
-        return changeMembership(InboxQueries.LEAVE, groupId, uid);
-    }
-
-    /** Runs a membership statement taking (group, uid); true when it changed a row. */
-    private boolean changeMembership(String sql, long groupId, long uid) {
-        return writer.submit(db -> {
-            PreparedStatement ps = db.prepare(sql);
-            ps.setLong(1, groupId);
-            ps.setLong(2, uid);
-            return ps.executeUpdate() == 1;
-        }, timeout);
+        return writer.submit(db -> Memberships.leave(db, groupId, uid), timeout);
     }
 
     @Override
@@ -200,7 +194,7 @@ public final class SqliteStore implements MessageStore {
 
     @Override
     public List<Long> members(long groupId) {
-        return read(db -> Appender.members(db, groupId));
+        return read(db -> Memberships.members(db, groupId));
     }
 
     @Override
@@ -278,7 +272,7 @@ public final class SqliteStore implements MessageStore {
         static AppendResult append(Db db, NewMessage m) throws SQLException {
             List<Long> recipients;
             if (m.isGroup()) {
-                recipients = members(db, m.groupId());
+                recipients = Memberships.members(db, m.groupId());
                 if (!recipients.contains(m.sourceUid())) {
                     return AppendResult.NOT_A_MEMBER;
                 }
@@ -326,8 +320,5 @@ public final class SqliteStore implements MessageStore {
             return ps.executeUpdate() == 1;
         }
 
-        static List<Long> members(Db db, long groupId) throws SQLException {
-            return InboxQueries.members(db.prepare(InboxQueries.MEMBERS), groupId);
-        }
     }
 }

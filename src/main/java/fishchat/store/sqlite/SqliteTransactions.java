@@ -1,6 +1,6 @@
 package fishchat.store.sqlite;
 
-import fishchat.store.BatchTransactions;
+import fishchat.store.jdbc.BatchTransactions;
 
 import java.sql.SQLException;
 

@@ -1,6 +1,7 @@
-package fishchat.store;
+package fishchat.store.jdbc;
 
 import fishchat.metrics.Metrics;
+import fishchat.store.StoreUnavailableException;
 
 import java.sql.SQLException;
 import java.time.Duration;

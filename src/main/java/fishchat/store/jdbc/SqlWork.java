@@ -1,4 +1,4 @@
-package fishchat.store;
+package fishchat.store.jdbc;
 
 import java.sql.SQLException;
 

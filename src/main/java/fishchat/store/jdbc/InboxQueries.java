@@ -1,4 +1,7 @@
-package fishchat.store;
+package fishchat.store.jdbc;
+
+import fishchat.store.NewMessage;
+import fishchat.store.StoredMessage;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,11 +14,7 @@ public final class InboxQueries {
     public static final String READ_INBOX = """
             SELECT seq, source_uid, target_uid, group_id, msg_id, body, sent_at
             FROM inbox WHERE uid = ? AND seq > ? ORDER BY seq LIMIT ?""";
-    public static final String MEMBERS = "SELECT uid FROM group_members WHERE group_id = ? ORDER BY uid";
     public static final String LAST_SEQ = "SELECT last_seq FROM user_seq WHERE uid = ?";
-    /** Membership changes take (group, uid); one changed row means it did something. */
-    public static final String JOIN = "INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING";
-    public static final String LEAVE = "DELETE FROM group_members WHERE group_id = ? AND uid = ?";
 
     private InboxQueries() {
     }
@@ -35,18 +34,6 @@ public final class InboxQueries {
             }
         }
         return page;
-    }
-
-    /** Runs a prepared {@link #MEMBERS}. */
-    public static List<Long> members(PreparedStatement ps, long groupId) throws SQLException {
-        ps.setLong(1, groupId);
-        List<Long> members = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                members.add(rs.getLong(1));
-            }
-        }
-        return members;
     }
 
     /** Runs a prepared {@link #LAST_SEQ}. */

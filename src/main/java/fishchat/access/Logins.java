@@ -1,0 +1,111 @@
+package fishchat.access;
+
+import fishchat.chat.Messaging;
+import fishchat.chat.auth.TokenVerifier;
+import fishchat.libnet.Session;
+import fishchat.protocol.Cmd;
+import fishchat.protocol.ErrorCode;
+import fishchat.protocol.external.ReqLogin;
+import fishchat.protocol.external.ResKick;
+import fishchat.protocol.external.ResLogin;
+import fishchat.store.StoreUnavailableException;
+
+import java.io.IOException;
+import java.util.List;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * Login (cmd 20001): the token checked, the session put online under its uid (replacing the
+ * oldest devices over the per-user cap, each told why with a kick push), and the reply with the
+ * user's newest seq, so the client knows whether to sync.
+ */
+final class Logins {
+    private static final System.Logger LOG = System.getLogger(Logins.class.getName());
+
+    private final Messaging messaging;
+    private final TokenVerifier tokens;
+    private final OnlineUsers online;
+    private final AccessMetrics metrics;
+    private final AccessOptions options;
+
+    Logins(Messaging messaging, TokenVerifier tokens, OnlineUsers online, AccessMetrics metrics, AccessOptions options) {
+        this.messaging = messaging;
+        this.tokens = tokens;
+        this.online = online;
+        this.metrics = metrics;
+        this.options = options;
+    }
+
+    void login(Session session, ReqLogin req) throws IOException {
+        long uid = req.getUID();
+        ErrorCode verdict = uid <= 0 ? ErrorCode.REQUEST_ERR : tokens.verify(uid, req.getToken());
+        if (verdict != ErrorCode.OK) {
+            LOG.log(INFO, "{0}: login as uid={1} refused: {2}", session, String.valueOf(uid), verdict.text());
+            metrics.logins.inc(verdict.text());
+            metrics.reply(verdict);
+            session.send(Replies.status(Cmd.LOGIN, verdict));
+            return;
+        }
+        // Pushes wait until ResLogin is out: the client learns its newest seq first, and a
+        // notify racing with the login (for a message stored just before or during it)
+        // arrives after the reply, as clients expect, never before it.
+        session.holdingPushes(() -> completeLogin(session, uid));
+    }
+
+    private void completeLogin(Session session, long uid) throws IOException {
+        long previous = AccessHandler.uidOf(session);
+        List<Session> evicted = List.of();
+        if (previous != uid) {
+            if (previous != 0) {
+                online.remove(previous, session);
+            }
+            session.attach(new SessionState(uid));
+            session.setLabel("uid=" + uid);
+            // Online before reading the newest seq: a message stored in between is notified.
+            evicted = online.add(uid, session, options.maxSessionsPerUser());
+        }
+        long latest;
+        try {
+            latest = messaging.latestSeq(uid);
+        } catch (StoreUnavailableException e) {
+            LOG.log(WARNING, "{0}: login: {1}", session, e.getMessage());
+            online.remove(uid, session);
+            online.restore(uid, evicted); // the devices it would have replaced stay
+            session.attach(null);
+            session.setLabel(null);
+            metrics.reply(ErrorCode.SERVER_ERR);
+            session.send(Replies.status(Cmd.LOGIN, ErrorCode.SERVER_ERR));
+            return;
+        }
+        for (Session replaced : evicted) {
+            kick(replaced);
+        }
+        LOG.log(INFO, "{0}: logged in, newest seq {1}", session, String.valueOf(latest));
+        metrics.logins.inc("ok");
+        session.send(ResLogin.newBuilder()
+                .setCmd(Cmd.LOGIN.code())
+                .setErrCode(ErrorCode.OK.code())
+                .setErrStr(ErrorCode.OK.text())
+                .setCurrentID(latest)
+                .build().toByteArray());
+    }
+
+    /** Tells a session that a newer login of its user replaced it, then closes it. */
+    private void kick(Session replaced) {
+        LOG.log(INFO, "{0}: replaced by a newer login (over {1} sessions per user)", replaced,
+                String.valueOf(options.maxSessionsPerUser()));
+        metrics.reply(ErrorCode.SESSION_REPLACED);
+        SessionState state = replaced.attachment();
+        if (state != null) {
+            state.replaced = true; // this login only: a newer login on that session gets a new state
+        }
+        replaced.pushThenClose(ResKick.newBuilder()
+                .setCmd(Cmd.KICK.code())
+                .setErrCode(ErrorCode.SESSION_REPLACED.code())
+                .setErrStr(ErrorCode.SESSION_REPLACED.text())
+                .setReason("logged in on more than " + options.maxSessionsPerUser() + " devices")
+                .build().toByteArray(), "replaced by a newer login of the same user");
+    }
+}

@@ -1,0 +1,164 @@
+package fishchat.http;
+
+import fishchat.libnet.Connection;
+import fishchat.libnet.ReadBuffer;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads one HTTP/1.x request from a connection's {@link ReadBuffer}, within bounds: a head of
+ * at most {@link #MAX_HEAD_BYTES} and {@link #MAX_HEADERS} header lines, a body only with a
+ * Content-Length of at most the server's limit (no chunked request bodies), its memory
+ * following the bytes that arrived. What breaks a bound or the grammar is an
+ * {@link HttpException} with the status to answer; how long the client may take is the
+ * sweeper's (the handshake timeout), not ours.
+ */
+final class RequestReader {
+    static final int MAX_HEAD_BYTES = 16 * 1024;
+    static final int MAX_HEADERS = 100;
+    private static final int FIRST_BODY_STEP = 512;
+
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ReadBuffer in;
+    /** For "100 Continue" only: a client that asks for it waits for it before sending the body (curl does, for large ones). */
+    private final OutputStream out;
+    private final int maxBody;
+    private final StringBuilder line = new StringBuilder(128);
+    private int headBytes;
+
+    RequestReader(ReadBuffer in, OutputStream out, int maxBody) {
+        this.in = in;
+        this.out = out;
+        this.maxBody = maxBody;
+    }
+
+    /** The next request, or null when the client closed the connection between requests. */
+    HttpRequest read(Connection connection) throws IOException {
+        headBytes = 0;
+        if (!in.awaitByte()) {
+            return null;
+        }
+        String requestLine = readLine();
+        for (int blank = 0; requestLine.isEmpty() && blank < 4; blank++) {
+            requestLine = readLine(); // a stray CRLF after the previous request's body (RFC 9112 2.2)
+        }
+        String[] parts = requestLine.split(" ", -1);
+        if (parts.length != 3 || parts[0].isEmpty() || !parts[1].startsWith("/")) {
+            throw new HttpException(400, "malformed request line");
+        }
+        boolean http11;
+        switch (parts[2]) {
+            case "HTTP/1.1" -> http11 = true;
+            case "HTTP/1.0" -> http11 = false;
+            default -> throw new HttpException(505, "HTTP/1.0 and 1.1 only");
+        }
+        for (int i = 0; i < parts[0].length(); i++) {
+            if (!token(parts[0].charAt(i))) {
+                throw new HttpException(400, "malformed method");
+            }
+        }
+        Map<String, String> headers = readHeaders();
+        String target = parts[1];
+        int question = target.indexOf('?');
+        String path = question < 0 ? target : target.substring(0, question);
+        String query = question < 0 ? null : target.substring(question + 1);
+        return new HttpRequest(parts[0], path, query, http11, headers, readBody(headers), connection);
+    }
+
+    private Map<String, String> readHeaders() throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        for (int count = 0; ; count++) {
+            String header = readLine();
+            if (header.isEmpty()) {
+                return headers;
+            }
+            if (count == MAX_HEADERS) {
+                throw new HttpException(431, "more than " + MAX_HEADERS + " header lines");
+            }
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new HttpException(400, "malformed header line");
+            }
+            for (int i = 0; i < colon; i++) {
+                if (!token(header.charAt(i))) {
+                    throw new HttpException(400, "malformed header name"); // also a folded line (RFC 9112 5.2)
+                }
+            }
+            String name = header.substring(0, colon).toLowerCase(Locale.ROOT);
+            String value = header.substring(colon + 1).strip();
+            headers.merge(name, value, (a, b) -> a + ", " + b);
+        }
+    }
+
+    private byte[] readBody(Map<String, String> headers) throws IOException {
+        if (headers.containsKey("transfer-encoding")) {
+            throw new HttpException(501, "request bodies need a Content-Length (no chunked encoding)");
+        }
+        String declared = headers.get("content-length");
+        if (declared == null) {
+            return new byte[0];
+        }
+        if (declared.isEmpty() || declared.length() > 9 || !declared.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new HttpException(400, "malformed Content-Length"); // also two different ones, joined by ", "
+        }
+        int length = Integer.parseInt(declared);
+        if (length > maxBody) {
+            throw new HttpException(413, "body over " + maxBody + " bytes");
+        }
+        if (length > 0 && "100-continue".equalsIgnoreCase(headers.get("expect"))) {
+            out.write(CONTINUE);
+        }
+        byte[] body = new byte[Math.min(length, FIRST_BODY_STEP)];
+        int done = 0;
+        while (done < length) {
+            if (done == body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(length, 2L * done));
+            }
+            int n = in.read(body, done, body.length - done);
+            if (n < 0) {
+                throw new EOFException("connection ended inside a request body");
+            }
+            done += n;
+        }
+        return body;
+    }
+
+    /** A line without its CRLF (or bare LF), as Latin-1: header bytes are not text we interpret beyond ASCII. */
+    private String readLine() throws IOException {
+        line.setLength(0);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection ended inside a request head");
+            }
+            if (++headBytes > MAX_HEAD_BYTES) {
+                throw new HttpException(431, "request head over " + MAX_HEAD_BYTES + " bytes");
+            }
+            if (b == '\n') {
+                int end = line.length();
+                if (end > 0 && line.charAt(end - 1) == '\r') {
+                    line.setLength(end - 1);
+                }
+                return line.toString();
+            }
+            if (b == 0) {
+                throw new HttpException(400, "NUL in request head");
+            }
+            line.append((char) b);
+        }
+    }
+
+    /** RFC 9110 tchar. */
+    private static boolean token(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+}

@@ -1,0 +1,34 @@
+package fishchat.libnet;
+
+import static java.lang.System.Logger.Level.ERROR;
+
+/**
+ * What a long-lived thread of ours (an accept loop, a sweeper, a timer) does with a
+ * {@link Throwable} it did not expect: it never dies of it silently. A
+ * {@link VirtualMachineError} (out of memory, a stack overflow) ends the process: a node that
+ * cannot allocate serves nobody, and a supervisor such as systemd restarts a process that
+ * ended, not one that lingers alive. Anything else is logged with its stack trace, and the
+ * thread carries on.
+ */
+public final class Fatal {
+    private static final System.Logger LOG = System.getLogger(Fatal.class.getName());
+    /** The exit status of a JVM ended by -XX:+ExitOnOutOfMemoryError, so both look alike to a supervisor. */
+    public static final int EXIT_STATUS = 3;
+
+    private Fatal() {
+    }
+
+    /** Logs {@code failure} met in {@code where}; returns for an ordinary bug, ends the process for a VM error. */
+    public static void unexpected(String where, Throwable failure) {
+        if (failure instanceof VirtualMachineError) {
+            try {
+                System.err.println("fishchat: " + where + ": " + failure + "; ending the process");
+                LOG.log(ERROR, where + ": " + failure + "; ending the process");
+            } catch (Throwable ignored) {
+                // Out of memory even for the message: end all the same.
+            }
+            Runtime.getRuntime().halt(EXIT_STATUS);
+        }
+        LOG.log(ERROR, where + " failed; carrying on", failure);
+    }
+}

@@ -1,0 +1,79 @@
+package fishchat.libnet;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads frames: a {@link DataInputStream} ({@code readUnsignedShort} for the header,
+ * {@code readFully} for the body) over a {@link ReadBuffer} of a few hundred bytes.
+ *
+ * <p>A body's memory follows the bytes that arrived, not the length its header announced: it
+ * starts at {@link #FIRST_STEP} bytes (or what is already there) and doubles as more comes.
+ * A client that sends a header announcing 65 535 bytes and then nothing costs about what an
+ * idle one does, instead of 64 KiB held until a timeout (docs/SECURITY.md).
+ */
+public final class FrameInput {
+    /** A body's first allocation when its bytes have not arrived yet; most bodies fit in it. */
+    static final int FIRST_STEP = 512;
+
+    private final ReadBuffer buffer;
+    private final DataInputStream in;
+    private final int maxBody;
+
+    /**
+     * @param bufferSize bytes of read buffer held by this reader for as long as it lives
+     * @param maxBody    the longest body accepted; a longer header ends the read with {@link FrameTooLargeException}
+     */
+    public FrameInput(InputStream stream, int bufferSize, int maxBody) {
+        if (bufferSize < Frame.HEADER_BYTES) {
+            throw new IllegalArgumentException("the read buffer must hold a frame header");
+        }
+        this.buffer = new ReadBuffer(stream, bufferSize);
+        this.in = new DataInputStream(buffer);
+        this.maxBody = Math.min(maxBody, Frame.MAX_BODY);
+    }
+
+    /**
+     * The next frame's body, or {@code null} when the peer closed the stream cleanly between
+     * frames.
+     *
+     * @throws EOFException the stream ended inside a frame
+     * @throws FrameTooLargeException the header announced more than the body limit; nothing of the body was read
+     */
+    public byte[] read() throws IOException {
+        if (!buffer.awaitByte()) {
+            return null;
+        }
+        int length;
+        try {
+            length = in.readUnsignedShort();
+        } catch (EOFException e) {
+            throw new EOFException("stream ended inside a frame header");
+        }
+        if (length > maxBody) {
+            throw new FrameTooLargeException(length, maxBody);
+        }
+        return body(length);
+    }
+
+    private byte[] body(int length) throws IOException {
+        int arrived = length <= FIRST_STEP ? length : in.available();
+        byte[] body = new byte[Math.min(length, Math.max(FIRST_STEP, arrived))];
+        int done = 0;
+        try {
+            while (true) {
+                in.readFully(body, done, body.length - done);
+                done = body.length;
+                if (done == length) {
+                    return body;
+                }
+                body = Arrays.copyOf(body, (int) Math.min(length, 2L * done));
+            }
+        } catch (EOFException e) {
+            throw new EOFException("stream ended inside a frame body of " + length + " bytes");
+        }
+    }
+}

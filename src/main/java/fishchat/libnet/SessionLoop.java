@@ -1,0 +1,119 @@
+package fishchat.libnet;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+
+/**
+ * A session's life on its connection's thread: read a frame, hand it to the
+ * {@link FrameHandler}, repeat; then close and say why, in one log line.
+ *
+ * <p>{@link #run} and {@link #serve} stay on the thread's stack for the whole session, so every
+ * park of the session freezes them into its stack chunk: they are kept small, and the rare
+ * work (failures, the close, its log lines) is done in methods of its own. (Run as C1 code, a
+ * loop with that work inline took ~2 KB of the chunk of every idle session started while the
+ * JIT was warming up; see docs/BENCHMARKS.md.)
+ *
+ * <p>The catch ladder separates what a client did (EOF, a truncated or oversize frame, a
+ * reset, silence: an INFO line) from a bug in a handler (an ERROR line with its stack trace).
+ */
+final class SessionLoop {
+    private static final System.Logger LOG = System.getLogger(SessionLoop.class.getName());
+
+    private final FrameHandler handler;
+    private final SessionRegistry registry;
+    /** Sent before closing on an oversize frame, or null. */
+    private final Frame oversizeReply;
+
+    SessionLoop(FrameHandler handler, SessionRegistry registry, Frame oversizeReply) {
+        this.handler = handler;
+        this.registry = registry;
+        this.oversizeReply = oversizeReply;
+    }
+
+    void run(Session session) {
+        long opened = System.nanoTime();
+        LOG.log(INFO, "{0} opened from {1}", session, Addresses.format(session.remoteAddress()));
+        String reason;
+        try {
+            reason = serve(session);
+        } catch (IOException | RuntimeException | Error e) {
+            reason = failureReason(session, e);
+        }
+        ended(session, opened, reason);
+    }
+
+    /** Reads frames and hands them to the handler until the session ends; returns why it ended. */
+    private String serve(Session session) throws IOException {
+        Connection connection = session.connection();
+        handler.onOpen(session);
+        byte[] body;
+        while ((body = session.readFrame()) != null) {
+            if (!connection.claimForRequest()) {
+                break; // a stop claimed this session between two requests
+            }
+            handler.onFrame(session, body);
+            connection.requestDone();
+            String ending = session.endAfterReply();
+            if (ending != null || connection.stopping()) {
+                ending = ending != null ? ending : "server stopping";
+                session.closeGracefully(ending);
+                return ending;
+            }
+        }
+        String ending = session.endAfterReply(); // e.g. kicked, then the client closed
+        return ending != null ? ending : session.isClosed() ? session.closeReason() : "peer closed";
+    }
+
+    /**
+     * Why a session whose loop threw ends: what a client did (EOF, a truncated or oversize
+     * frame, a reset, silence), or a bug in a handler, which is logged with its stack trace.
+     */
+    private String failureReason(Session session, Throwable e) {
+        if (e instanceof FrameTooLargeException) {
+            sendOversizeReply(session);
+            // Gracefully: closing with the rest of the frame unread would reset the connection,
+            // and a reset can destroy the reply before the client reads it.
+            session.closeGracefully(e.getMessage());
+            return e.getMessage();
+        } else if (e instanceof EOFException) {
+            return "truncated frame: " + e.getMessage();
+        } else if (e instanceof IOException) {
+            // A reset, a protocol error of the transport, or our own close (stop, kick, a
+            // timeout): the client's side of things.
+            return session.isClosed() ? session.closeReason() : "read failed: " + e.getMessage();
+        } else if (e instanceof VirtualMachineError) {
+            Fatal.unexpected(session.toString(), e);
+        }
+        LOG.log(ERROR, session + ": handler failed; closing the session", e);
+        return "internal error: " + e;
+    }
+
+    private void sendOversizeReply(Session session) {
+        if (oversizeReply == null) {
+            return;
+        }
+        try {
+            session.send(oversizeReply);
+        } catch (IOException e) {
+            LOG.log(DEBUG, "{0}: oversize reply not delivered: {1}", session, e.getMessage());
+        }
+    }
+
+    /** Closes the session, releases what it held, and logs how it ended. */
+    private void ended(Session session, long opened, String reason) {
+        session.close(reason);
+        registry.remove(session);
+        try {
+            handler.onClose(session);
+        } catch (RuntimeException e) {
+            LOG.log(ERROR, session + ": close handler failed", e);
+        }
+        LOG.log(INFO, "{0} closed after {1} ms: {2}", session,
+                String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)), session.closeReason());
+    }
+}
