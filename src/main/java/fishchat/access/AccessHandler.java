@@ -193,6 +193,7 @@ final class AccessHandler implements FrameHandler {
                 .setErrCode(ErrorCode.OK.code())
                 .setErrStr(ErrorCode.OK.text())
                 .setCurrentID(latest)
+                .setMaxMessageBytes(options.maxMessageBytes())
                 .build().toByteArray());
     }
 
