@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { exec } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  TcpClient, freshGroupId, freshUid, joinGroup, launchBrowser, login, messages, newPage,
-  openConv, openPeer, screenshot, send, sleep, token, until, waitConnected, waitMessage, withDiagnostics,
+  DESKTOP, PHONE, TcpClient, chatUrl, freshGroupId, freshUid, joinGroup, launchBrowser, login, messages, newPage,
+  openConv, openPeer, rewriteFromServer, screenshot, send, sleep, token, until, waitConnected, waitMessage, withDiagnostics,
 } from './lib.mjs';
 
 const configured = !!process.env.FISHCHAT_WEB;
@@ -24,8 +24,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function page(name) {
-  const p = await newPage(browser, name);
+async function page(name, viewport = DESKTOP) {
+  const p = await newPage(browser, name, viewport);
   open.push(p.context);
   return p.page;
 }
@@ -54,6 +54,23 @@ async function assertNoDuplicates(p, where) {
 async function countText(p, text) {
   return p.$$eval('#messages .msg .msg-text', (els, t) => els.filter((e) => e.textContent === t).length, text);
 }
+
+/** The status line of my message with this text in the open conversation, and its data-retry. */
+async function myMessage(p, text) {
+  return p.$$eval('#messages .msg.mine', (els, t) => {
+    const e = els.find((x) => x.querySelector('.msg-text')?.textContent === t);
+    return e && { status: e.dataset.status, retry: e.dataset.retry ?? null, line: e.querySelector('.msg-status')?.textContent ?? '' };
+  }, text);
+}
+
+/** The element's box, or null when it is not displayed. */
+async function box(p, sel) {
+  const l = p.locator(sel);
+  return (await l.isVisible()) ? l.boundingBox() : null;
+}
+
+/** The size limit BrowserTest starts the server with (--max-message). */
+const MAX_MESSAGE = Number(process.env.FISHCHAT_MAX_MESSAGE || 3000);
 
 function run(cmd, ms) {
   return new Promise((resolve, reject) => {
@@ -192,12 +209,301 @@ describe('fishchat in the browser', { skip: skipAll }, () => {
         await assertNoDuplicates(b, 'browser');
         assert.equal(tcp.received().filter((m) => m.msg === 'hello TCP user').length, 1);
 
-        // A refused send shows as failed with the server's reason.
-        await b.fill('#text', 'x'.repeat(5000)); // over --max-message (4096 bytes by default)
+        // Over the server's limit (told at login): refused before sending, naming the limit,
+        // and left in the box to be shortened; never shown as a send to retry.
+        const big = 'é'.repeat(MAX_MESSAGE / 2 + 1); // fewer characters than the limit, more UTF-8 bytes
+        const shown = (await messages(b)).length;
+        await b.fill('#text', big);
+        await b.locator('#composer-error').waitFor({ state: 'visible' }); // said while typing
         await b.click('#send');
-        const failed = b.locator('#messages .msg.failed');
-        await failed.waitFor({ state: 'visible' });
-        assert.match(await failed.textContent(), /90004|too large/);
+        assert.match(await b.textContent('#composer-error'), new RegExp(`message too long \\(limit ${MAX_MESSAGE} bytes\\)`, 'i'));
+        assert.equal(await b.inputValue('#text'), big, 'the text stays in the box');
+        assert.equal((await messages(b)).length, shown, 'nothing added to the conversation');
+        await sleep(500);
+        assert.equal(tcp.received().filter((m) => m.msg === big).length, 0, 'nothing sent');
+        await b.fill('#text', 'short again');
+        assert.ok(await b.locator('#composer-error').isHidden(), 'the note goes once the text fits');
+        await send(b, 'short again');
+        await tcp.waitFor((m) => m.msg === 'short again', 'the shortened message');
+      });
+    } finally {
+      tcp.close();
+      await closeAll();
+    }
+  });
+
+  test('(g) phone size (390×844): the list and the conversation are two screens, with a back control', { timeout: 120_000 }, async () => {
+    const [u, t] = [freshUid(), freshUid()];
+    const gid = freshGroupId();
+    let p;
+    const tcp = await TcpClient.connect();
+    try {
+      await withDiagnostics(() => [p], async () => {
+        await tcp.login(t);
+        await tcp.join(gid);
+        p = await page(`g:${u}`, PHONE);
+        await login(p, u);
+        await tcp.sendP2P(u, 'hello phone');
+
+        // The list screen: the list takes the whole width, no conversation beside it.
+        await p.locator(`[data-conv="p2p:${t}"] .unread`).waitFor({ state: 'visible' });
+        const side = await box(p, '.sidebar');
+        assert.ok(side && side.width >= PHONE.width - 2, `the list takes the screen's width (${JSON.stringify(side)})`);
+        assert.equal(await box(p, '#messages'), null, 'no conversation shown beside the list');
+        assert.equal(await p.evaluate(() => document.documentElement.scrollWidth), PHONE.width, 'nothing wider than the screen');
+
+        // Tap a conversation: it takes the screen, with a back control and a usable message box.
+        await p.tap(`[data-conv="p2p:${t}"]`);
+        await waitMessage(p, 'hello phone', t);
+        assert.equal(await box(p, '.sidebar'), null, 'the list is hidden while a conversation is open');
+        assert.ok(await p.locator('#back').isVisible(), 'a back control');
+        const text = await box(p, '#text');
+        assert.ok(text && text.width >= 250, `the message box is wide enough to write in (${text?.width} px)`);
+        const sendButton = await box(p, '#send');
+        assert.ok(sendButton.x + sendButton.width <= PHONE.width, 'the Send button is on screen');
+        assert.equal(await p.evaluate(() => document.documentElement.scrollWidth), PHONE.width, 'nothing wider than the screen');
+        await send(p, 'hi, this is my phone');
+        await tcp.waitFor((m) => m.msg === 'hi, this is my phone', 'the phone\'s message');
+        await tcp.sendP2P(u, 'it fits on a phone now');
+        await waitMessage(p, 'it fits on a phone now', t);
+        await screenshot(p, 'chat-phone.png');
+
+        // Back to the list; a message meanwhile counts as unread there.
+        await p.tap('#back');
+        await p.locator('.sidebar').waitFor({ state: 'visible' });
+        assert.equal(await box(p, '#messages'), null, 'back on the list screen');
+        await tcp.sendP2P(u, 'while you look at the list');
+        const badge = p.locator(`[data-conv="p2p:${t}"] .unread`);
+        await badge.waitFor({ state: 'visible' });
+        assert.equal((await badge.textContent()).trim(), '1');
+        await joinGroup(p, gid); // (a group too, for the picture)
+        await tcp.sendGroup(gid, 'welcome to the group!');
+        await waitMessage(p, 'welcome to the group!', t);
+        await p.tap('#back');
+        await p.locator(`[data-conv="group:${gid}"]`).waitFor({ state: 'visible' });
+        await screenshot(p, 'chat-phone-list.png');
+
+        // The browser's back (a phone's back gesture) also leaves the conversation for the list.
+        await p.tap(`[data-conv="p2p:${t}"]`);
+        await waitMessage(p, 'while you look at the list', t);
+        assert.equal(await p.locator(`[data-conv="p2p:${t}"] .unread`).count(), 0, 'read once opened');
+        await p.goBack();
+        await p.locator('.sidebar').waitFor({ state: 'visible' });
+        assert.equal(await box(p, '#messages'), null, 'the browser\'s back shows the list');
+        assert.match(p.url(), /^http/, 'still on the chat page');
+        assert.equal(await p.getAttribute('#status', 'data-state'), 'connected');
+      });
+    } finally {
+      tcp.close();
+      await closeAll();
+    }
+  });
+
+  test('(h) errors in plain words; a retry only where it can work (not a member, too fast, too long)', { timeout: 120_000 }, async () => {
+    const [u, t, other] = [freshUid(), freshUid(), freshUid()];
+    const gid = freshGroupId();
+    let p;
+    let q;
+    const tcp = await TcpClient.connect(); // user t
+    const device = await TcpClient.connect(); // user u on another device
+    try {
+      await withDiagnostics(() => [p, q], async () => {
+        // A token of another uid: the sign-in form says so, in words.
+        p = await page(`h:${u}`);
+        await p.goto(chatUrl());
+        await p.fill('#uid', String(u));
+        await p.fill('#token', token(other));
+        await p.click('#login');
+        await p.locator('#login-error').waitFor({ state: 'visible' });
+        assert.match(await p.textContent('#login-error'), new RegExp(`this token is not valid for uid ${u}`, 'i'));
+        assert.doesNotMatch(await p.textContent('#login-error'), /calc token failed|93002/);
+
+        await login(p, u);
+        await tcp.login(t);
+        await device.login(u);
+
+        // Left the group on another device: the send is refused, for good, and said so.
+        await joinGroup(p, gid);
+        await send(p, 'while a member');
+        await device.leave(gid);
+        await p.fill('#text', 'after leaving on my other device');
+        await p.click('#send');
+        await until(async () => (await myMessage(p, 'after leaving on my other device'))?.status === 'failed', 'the refused group send');
+        let m = await myMessage(p, 'after leaving on my other device');
+        assert.match(m.line, new RegExp(`you are not a member of group ${gid}`));
+        assert.equal(m.retry, 'no');
+        assert.doesNotMatch(m.line, /retry|10001|request err/i, 'no retry offered for a permanent refusal');
+        await p.click('#messages .msg.failed');
+        await sleep(300);
+        assert.equal((await myMessage(p, 'after leaving on my other device')).status, 'failed', 'a click does not resend it');
+        assert.ok(await p.locator('#send').isDisabled(), 'no writing until joined again');
+        await p.click('#rejoin-group');
+        await p.waitForFunction(() => !document.querySelector('#send').disabled);
+        await send(p, 'joined again');
+
+        // Too fast: refused sends are offered again only after a pause, then go through.
+        await openPeer(p, t);
+        await p.evaluate(() => {
+          for (let i = 0; i < 60; i++) {
+            document.querySelector('#text').value = `burst ${i}`;
+            document.querySelector('#composer').requestSubmit();
+          }
+        });
+        await p.waitForFunction(() => document.querySelectorAll('#messages .msg.pending').length === 0);
+        const limited = await p.$$eval('#messages .msg.failed', (els) => els.map((e) => ({
+          text: e.querySelector('.msg-text').textContent, retry: e.dataset.retry, line: e.querySelector('.msg-status').textContent,
+        })));
+        assert.ok(limited.length > 0, 'some of 60 sends at once are over --max-msg-rate');
+        for (const f of limited) {
+          assert.match(f.line, /you are sending too fast/);
+          assert.doesNotMatch(f.line, /click to retry|90005|rate limited/);
+          assert.equal(f.retry, 'later');
+        }
+        await p.click('#messages .msg.failed'); // too early: nothing happens
+        await sleep(200);
+        assert.equal(await p.locator('#messages .msg.failed').count(), limited.length, 'no retry before the pause');
+        await p.waitForFunction(() => [...document.querySelectorAll('#messages .msg.failed')].every((e) => e.dataset.retry === 'yes'), null, { timeout: 10_000 });
+        assert.match(await p.textContent('#messages .msg.failed .msg-status'), /you are sending too fast — click to retry/);
+        const first = limited[0].text;
+        await p.click(`#messages .msg.failed >> text="${first}"`);
+        await until(async () => (await myMessage(p, first))?.status === 'sent', `"${first}" sent on the retry`);
+        await tcp.waitFor((x) => x.msg === first, `"${first}" at the peer`);
+        await screenshot(p, 'chat-errors.png', { docs: false });
+
+        // A server that did not say its limit: its 90004 is shown in words, with no retry.
+        q = await page(`h2:${u}`);
+        await rewriteFromServer(q, (x) => (x.cmd === 20001 ? { ...x, maxMessageBytes: 0 } : undefined));
+        await login(q, u);
+        await openPeer(q, t);
+        const big = 'x'.repeat(MAX_MESSAGE + 1);
+        await q.fill('#text', big);
+        assert.ok(await q.locator('#composer-error').isHidden(), 'the page does not know the limit');
+        await q.click('#send');
+        await until(async () => (await myMessage(q, big))?.status === 'failed', 'the refused large send');
+        m = await myMessage(q, big);
+        assert.equal(m.line, 'not sent: message too long');
+        assert.equal(m.retry, 'no');
+      });
+    } finally {
+      tcp.close();
+      device.close();
+      await closeAll();
+    }
+  });
+
+  test('(i) an expired token: Reconnect asks for a new one, never sends the old one again', { timeout: 120_000 }, async () => {
+    const [u, t] = [freshUid(), freshUid()];
+    let p;
+    await withDiagnostics(() => [p], async () => {
+      const short = token(u, '5s');
+      const expiresAt = Number(short.split('.')[1]) * 1000;
+      p = await page(`i:${u}`);
+      await login(p, u, short);
+      await openPeer(p, t);
+      await send(p, 'before my token expired');
+      await sleep(Math.max(0, expiresAt - Date.now() + 300));
+
+      // A reload resumes the session: the server refuses the token.
+      await p.reload();
+      await p.locator('#login-view').waitFor({ state: 'visible' });
+      await p.locator('#login-error').waitFor({ state: 'visible' });
+      assert.match(await p.textContent('#login-error'), /your token has expired: paste a new one/i);
+      assert.doesNotMatch(await p.textContent('#login-error'), /93004|token expired \(/);
+      assert.equal(await p.inputValue('#uid'), String(u), 'the uid is kept');
+      assert.equal(await p.inputValue('#token'), '', 'the old token is not offered again');
+
+      // Reconnect asks for a token: no connection with the old one.
+      const sockets = p.fishSockets;
+      assert.ok(await p.locator('#reconnect').isVisible(), 'Reconnect is offered');
+      await p.click('#reconnect');
+      await sleep(1500);
+      assert.equal(p.fishSockets, sockets, 'Reconnect opened a connection to send the expired token again');
+      assert.ok(await p.evaluate(() => document.activeElement?.id === 'token'), 'Reconnect puts the cursor in the token field');
+      assert.match(await p.textContent('#login-error'), /your token has expired: paste a new one/i);
+      await p.reload(); // nor does a reload
+      await p.locator('#login-error').waitFor({ state: 'visible' });
+      await sleep(1000);
+      assert.equal(p.fishSockets, sockets, 'a reload sent the expired token again');
+
+      // A new token: signed in again, with the same history.
+      await p.fill('#token', token(u));
+      await p.click('#login');
+      await waitConnected(p);
+      await openConv(p, `p2p:${t}`);
+      await waitMessage(p, 'before my token expired', u);
+    });
+    await closeAll();
+  });
+
+  test('(j) my messages from another device are never unread; server notices (sourceUID 0) are system lines', { timeout: 120_000 }, async () => {
+    const [u, t, t2] = [freshUid(), freshUid(), freshUid()];
+    const gid = freshGroupId();
+    let a;
+    let b;
+    const tcp = await TcpClient.connect(); // user t
+    try {
+      await withDiagnostics(() => [a, b], async () => {
+        await tcp.login(t);
+        await tcp.join(gid);
+        a = await page(`j:${u}:a`);
+        b = await page(`j:${u}:b`);
+        // b plays what the server will send soon: a notice (sourceUID 0), in a group or not,
+        // and the copy of a one-to-one message u sent from another device.
+        await rewriteFromServer(b, (x) => {
+          if (x.cmd !== 20006 || !x.Msgs.length) return undefined;
+          for (const o of x.Msgs) {
+            if (o.msg.startsWith('NOTICE ')) o.sourceUID = 0;
+            if (o.msg.startsWith('GROUP NOTICE ')) Object.assign(o, { sourceUID: 0, groupID: gid, msgType: 'group' });
+            if (o.msg.startsWith('COPY ')) Object.assign(o, { sourceUID: u, targetUID: t2 });
+          }
+          return x;
+        });
+        await login(a, u);
+        await login(b, u);
+        await openPeer(b, t); // b has another conversation open
+
+        // u writes in the group on device a: device b gets it as u's, not unread.
+        await joinGroup(a, gid);
+        await send(a, 'my group message, from device a');
+        await tcp.waitFor((m) => m.msg === 'my group message, from device a', 'the group message');
+        await tcp.sendP2P(u, 'a plain message first'); // once it is shown, the group message is in too
+        await waitMessage(b, 'a plain message first', t);
+        await b.locator(`[data-conv="group:${gid}"]`).waitFor();
+        assert.equal(await b.locator(`[data-conv="group:${gid}"] .unread`).count(), 0, 'my own group message is not unread');
+        assert.equal(await b.title(), 'fishchat', 'nothing unread in the title');
+
+        await tcp.sendP2P(u, 'NOTICE the server will restart at noon');
+        await tcp.sendP2P(u, 'GROUP NOTICE user 5 joined the group');
+        await tcp.sendP2P(u, 'COPY what I wrote to t2 from my phone');
+        await tcp.sendP2P(u, 'a plain message'); // the last: once it is shown, all are
+        await waitMessage(b, 'a plain message', t);
+
+        assert.equal(await b.locator(`[data-conv="group:${gid}"] .unread`).count(), 0, 'a group\'s system line is not unread');
+        await b.locator(`[data-conv="p2p:${t2}"]`).waitFor();
+        assert.equal(await b.locator(`[data-conv="p2p:${t2}"] .unread`).count(), 0, 'my own copy is not unread');
+        assert.equal(await b.locator('[data-conv="p2p:0"]').count(), 0, 'no conversation with "user 0"');
+        assert.equal(await b.textContent('[data-conv="system:0"] .unread'), '1', 'a notice to me is unread');
+        assert.doesNotMatch(await b.textContent('#convs'), /User 0\b/);
+
+        await openConv(b, `group:${gid}`);
+        await waitMessage(b, 'my group message, from device a', u);
+        assert.equal(await b.locator('#messages .msg.mine >> text="my group message, from device a"').count(), 1, 'shown as mine');
+        await waitMessage(b, 'GROUP NOTICE user 5 joined the group', 0);
+        assert.equal(await b.locator('#messages .msg.system').count(), 1, 'the group notice is a system line');
+        assert.doesNotMatch(await b.textContent('#messages'), /User 0\b/);
+
+        await openConv(b, `p2p:${t2}`);
+        await waitMessage(b, 'COPY what I wrote to t2 from my phone', u);
+        const copy = await myMessage(b, 'COPY what I wrote to t2 from my phone');
+        assert.equal(copy?.status, 'sent', 'the copy is shown as mine, sent');
+
+        await b.locator('[data-conv="system:0"]').waitFor();
+        await openConv(b, 'system:0');
+        await waitMessage(b, 'NOTICE the server will restart at noon', 0);
+        assert.equal(await b.locator('#messages .msg.system').count(), 1);
+        assert.match(await b.textContent('#conv-title'), /notices/i);
+        assert.ok(await b.locator('#composer').isHidden(), 'no writing to the server');
+        await screenshot(b, 'chat-notices.png', { docs: false });
       });
     } finally {
       tcp.close();
@@ -257,28 +563,58 @@ describe('fishchat in the browser', { skip: skipAll }, () => {
     await closeAll();
   });
 
-  test('(f) a login elsewhere over the session cap kicks the page: "signed in elsewhere", no reconnect', { timeout: 120_000 }, async () => {
+  test('(f) a login elsewhere over the session cap kicks the page: "signed in elsewhere" where one sees it, no reconnect', { timeout: 120_000 }, async () => {
     const uid = freshUid();
     const tok = token(uid);
     const tcps = [];
     let p;
+    let q;
     try {
-      await withDiagnostics(() => [p], async () => {
+      await withDiagnostics(() => [p, q], async () => {
         p = await page(`f:${uid}`);
         await login(p, uid, tok);
-        // Newer sessions of the same user until the server closes the oldest one (the page).
+        await openPeer(p, freshUid());
+        await send(p, 'a message before the kick');
+        q = await page(`f:${uid}:phone`, PHONE);
+        await login(q, uid, tok);
+        const kicked = async (x) => (await x.getAttribute('#status', 'data-state')) === 'kicked';
+        // Newer sessions of the same user until the server closes the oldest ones (the pages).
         for (let i = 0; i < 20; i++) {
           const c = await TcpClient.connect();
           tcps.push(c);
           await c.login(uid, tok);
-          if ((await p.getAttribute('#status', 'data-state')) === 'kicked') break;
+          if (await kicked(p) && await kicked(q)) break;
           await sleep(200);
         }
-        await p.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'kicked');
-        assert.match(await p.textContent('#status'), /signed in elsewhere/);
+        for (const x of [p, q]) {
+          await x.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'kicked');
+          assert.match(await x.textContent('#status'), /signed in elsewhere/);
+        }
         await sleep(2500);
-        assert.equal(await p.getAttribute('#status', 'data-state'), 'kicked', 'the page does not reconnect by itself');
+        for (const x of [p, q]) assert.equal(await x.getAttribute('#status', 'data-state'), 'kicked', 'the page does not reconnect by itself');
         assert.ok(await p.locator('#reconnect').isVisible(), 'a Reconnect button is offered');
+        // Said at the top of the conversation area, not at the bottom of the list.
+        const side = await box(p, '.sidebar');
+        const notice = await box(p, '#notice');
+        assert.ok(notice, 'the notice is shown');
+        assert.match(await p.textContent('#notice'), /signed in elsewhere/i);
+        assert.ok(notice.x >= side.x + side.width, `the notice is in the conversation area (${JSON.stringify(notice)})`);
+        assert.ok(notice.y < 200, `the notice is at the top (${JSON.stringify(notice)})`);
+        assert.ok(await p.locator('#notice-action').isVisible(), 'with a way to reconnect');
+        await screenshot(p, 'chat-kicked.png', { docs: false });
+        const phoneNotice = await box(q, '#notice');
+        assert.ok(phoneNotice && phoneNotice.y < 200 && phoneNotice.x >= 0 && phoneNotice.x + phoneNotice.width <= PHONE.width,
+          `on a phone too, at the top (${JSON.stringify(phoneNotice)})`);
+        assert.match(await q.textContent('#notice'), /signed in elsewhere/i);
+        assert.ok(await q.locator('#notice-action').isVisible(), 'with a way to reconnect');
+        const status = await box(q, '#status');
+        assert.ok(await q.$eval('#status', (e) => e.scrollWidth <= e.clientWidth), `the status is readable, not cut (${JSON.stringify(status)})`);
+        await screenshot(q, 'chat-phone-kicked.png', { docs: false });
+
+        // Reconnect here: the page signs in again (and, over the cap, pushes the oldest session out).
+        await q.click('#notice-action');
+        await waitConnected(q);
+        assert.ok(await q.locator('#notice').isHidden(), 'the notice goes once connected again');
       });
     } finally {
       for (const c of tcps) c.close();
@@ -311,9 +647,21 @@ describe('fishchat in the browser', { skip: skipAll }, () => {
           await admin.waitForFunction(() => document.querySelector('#conn')?.dataset.state === 'live');
         }
 
+        const figures = admin && await admin.textContent('#sessions');
         const restarting = run(process.env.FISHCHAT_RESTART_CMD, 90_000);
         // The page notices the drop.
         await b.waitForFunction(() => document.querySelector('#status')?.dataset.state !== 'connected', null, { timeout: 60_000 });
+        if (admin) {
+          // The admin page keeps the node's last figures, greyed, and says since when it is unreachable.
+          await admin.locator('#unreachable').waitFor({ state: 'visible', timeout: 30_000 });
+          assert.match(await admin.textContent('#unreachable'), /node unreachable since \d\d:\d\d:\d\d/i);
+          assert.match(await admin.textContent('#conn'), /node unreachable since \d\d:\d\d:\d\d/);
+          assert.equal(await admin.getAttribute('main', 'data-stale'), 'true', 'the figures are greyed');
+          const grey = await admin.$eval('#sessions', (e) => getComputedStyle(e).color);
+          assert.equal(grey, 'rgb(163, 171, 184)', 'the figures are greyed');
+          assert.equal(await admin.textContent('#sessions'), figures, 'the last figures stay');
+          await screenshot(admin, 'admin-unreachable.png', { docs: false });
+        }
         // A message typed while offline waits as pending and goes out after the resume.
         await b.fill('#text', 'typed while offline');
         await b.click('#send');
@@ -347,6 +695,8 @@ describe('fishchat in the browser', { skip: skipAll }, () => {
 
         if (admin) {
           await admin.waitForFunction(() => document.querySelector('#conn')?.dataset.state === 'live', null, { timeout: 30_000 });
+          assert.ok(await admin.locator('#unreachable').isHidden(), 'the node is back: no more "unreachable"');
+          assert.equal(await admin.getAttribute('main', 'data-stale'), null, 'the figures are live again');
           const connLog = await admin.evaluate(() => window.fishchatAdmin.connLog.join(' '));
           assert.match(connLog, /disconnected.*live/, `the admin page showed the drop and recovered: ${connLog}`);
         }

@@ -31,9 +31,9 @@ export function protoRoot() {
   return rootPromise;
 }
 
-/** A login token for uid, from `$FISHCHAT_TOKEN_CMD --uid U` (its last non-empty line). */
-export function token(uid) {
-  const cmd = `${env('FISHCHAT_TOKEN_CMD')} --uid ${uid}`;
+/** A login token for uid, from `$FISHCHAT_TOKEN_CMD --uid U` (its last non-empty line); ttl: e.g. '5s'. */
+export function token(uid, ttl = null) {
+  const cmd = `${env('FISHCHAT_TOKEN_CMD')} --uid ${uid}${ttl ? ` --ttl ${ttl}` : ''}`;
   const out = execSync(cmd, { encoding: 'utf8', timeout: 30000, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
   if (lines.length === 0) throw new Error(`"${cmd}" printed no token`);
@@ -79,21 +79,35 @@ export async function launchBrowser() {
   });
 }
 
-/** A new context + page that records its console and errors, for diagnostics. */
-export async function newPage(browser, name, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+export const DESKTOP = { width: 1280, height: 800 };
+/** A phone: what Playwright's iPhone 13/14 viewports are (CSS pixels). */
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * A new context + page that records its console and errors, for diagnostics, and every
+ * Content-Security-Policy violation (page.fishCsp: the pages must need no inline script or style).
+ */
+export async function newPage(browser, name, viewport = DESKTOP) {
+  const phone = viewport.width < 700;
+  const context = await browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   page.fishLog = [];
   page.fishName = name;
+  page.fishCsp = [];
   const log = (line) => {
     page.fishLog.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
     if (page.fishLog.length > 400) page.fishLog.shift();
   };
-  page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
+  page.on('console', (m) => {
+    log(`console.${m.type()}: ${m.text()}`);
+    if (/Content Security Policy/i.test(m.text())) page.fishCsp.push(m.text());
+  });
   page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => log(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  page.fishSockets = 0;
   page.on('websocket', (ws) => {
+    page.fishSockets++;
     log(`websocket open ${ws.url()}`);
     ws.on('close', () => log(`websocket closed ${ws.url()}`));
     ws.on('socketerror', (e) => log(`websocket error ${e}`));
@@ -125,11 +139,20 @@ export async function diagnostics(pages) {
   return out.join('\n');
 }
 
-/** Runs body(); on failure prints diagnostics() of the pages (a function: pages may come later). */
+/**
+ * Runs body(); on failure prints diagnostics() of the pages (a function: pages may come later)
+ * and saves a screenshot of each in the test output. Then fails on any CSP violation.
+ */
 export async function withDiagnostics(pagesFn, body) {
   try {
     await body();
+    for (const p of pagesFn()) {
+      if (p?.fishCsp?.length) throw new Error(`page ${p.fishName} violated the Content-Security-Policy:\n${p.fishCsp.join('\n')}`);
+    }
   } catch (e) {
+    for (const p of pagesFn()) {
+      if (p && !p.isClosed()) await screenshot(p, `failed-${p.fishName.replace(/[^A-Za-z0-9_-]+/g, '-')}.png`, { docs: false }).catch(() => {});
+    }
     let d = '';
     try {
       d = await diagnostics(pagesFn());
@@ -161,21 +184,22 @@ export async function waitConnected(page, ms = WAIT_MS) {
   await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'connected', null, { timeout: ms });
 }
 
+// (On a phone the list is hidden once a conversation is open: 'attached', not 'visible'.)
 export async function openPeer(page, peer) {
   await page.fill('#peer', String(peer));
   await page.click('#open-peer');
-  await page.waitForSelector(`[data-conv="p2p:${peer}"].active`);
+  await page.waitForSelector(`[data-conv="p2p:${peer}"].active`, { state: 'attached' });
 }
 
 export async function openConv(page, key) {
   await page.click(`[data-conv="${key}"]`);
-  await page.waitForSelector(`[data-conv="${key}"].active`);
+  await page.waitForSelector(`[data-conv="${key}"].active`, { state: 'attached' });
 }
 
 export async function joinGroup(page, gid) {
   await page.fill('#group', String(gid));
   await page.click('#join-group');
-  await page.waitForSelector(`[data-conv="group:${gid}"].active`);
+  await page.waitForSelector(`[data-conv="group:${gid}"].active`, { state: 'attached' });
 }
 
 /** Types text into the open conversation, sends it, and waits for the server's ack. */
@@ -208,11 +232,39 @@ export function messages(page) {
   })));
 }
 
-export async function screenshot(page, name) {
-  const dir = process.env.FISHCHAT_SCREENSHOTS;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, name) });
+/**
+ * Saves a screenshot in the test output ($FISHCHAT_TEST_OUTPUT) and, when docs, in
+ * $FISHCHAT_SCREENSHOTS too (the pictures of README.md).
+ */
+export async function screenshot(page, name, { docs = true } = {}) {
+  const dirs = [process.env.FISHCHAT_TEST_OUTPUT, docs ? process.env.FISHCHAT_SCREENSHOTS : null].filter(Boolean);
+  for (const dir of dirs) {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, name) });
+  }
+}
+
+/**
+ * Routes the page's WebSocket through the test (set up before the page connects): each
+ * message of the server goes through rewrite(msg) with msg decoded (toObject, longs as
+ * numbers); rewrite returns the object to send instead, or nothing to pass it on unchanged.
+ * This plays server behaviour fishchat does not have yet, e.g. notices with sourceUID 0.
+ */
+export async function rewriteFromServer(page, rewrite) {
+  const root = await protoRoot();
+  const base = root.lookupType('external.Base');
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      if (typeof m === 'string') return ws.send(m);
+      const cmd = base.decode(m).cmd;
+      const T = RES[cmd] && root.lookupType(`external.${RES[cmd]}`);
+      if (!T) return ws.send(m);
+      const changed = rewrite(T.toObject(T.decode(m), { longs: Number, defaults: true, arrays: true }));
+      ws.send(changed ? Buffer.from(T.encode(T.fromObject(changed)).finish()) : m);
+    });
+  });
 }
 
 // ---------------------------------------------------------------- TCP client
@@ -355,6 +407,11 @@ export class TcpClient {
   async join(groupID) {
     const res = await this.request(CMD.JOIN, { UID: this.uid, groupID });
     if (res.errCode !== 0) throw new Error(`join ${groupID} failed: ${res.errCode} ${res.errStr}`);
+  }
+
+  async leave(groupID) {
+    const res = await this.request(CMD.LEAVE, { UID: this.uid, groupID });
+    if (res.errCode !== 0) throw new Error(`leave ${groupID} failed: ${res.errCode} ${res.errStr}`);
   }
 
   async ping() {

@@ -7,7 +7,9 @@ const HISTORY_S = 60;
 const STALE_MS = 5000;
 
 let prev = null; // previous sample: {time, node, m}
-let lastEventAt = 0;
+let lastEventAt = 0; // when the current stream last gave data (or was opened anew)
+let lastDataAt = 0; // when the last sample arrived
+let downSince = 0; // when the node became unreachable (0: it is not)
 const history = []; // [{t, in, out}]
 
 // ------------------------------------------------------------------ series helpers
@@ -106,7 +108,8 @@ function onSample(data) {
   const all = series(data.metrics || {});
   const m = Object.fromEntries(all.map((s) => [s.key, s.value]));
   lastEventAt = Date.now();
-  setConn('live', 'live');
+  lastDataAt = lastEventAt;
+  nodeBack();
 
   setText('#node', data.node || '?');
   setText('#updated', new Date(time).toLocaleTimeString('en-GB', { hour12: false }));
@@ -120,9 +123,11 @@ function onSample(data) {
   $('#sessions-by-server').replaceChildren(...[...by.entries()].sort().map(([server, v]) => {
     const li = document.createElement('li');
     li.dataset.server = server;
-    li.innerHTML = '<span></span><strong></strong>';
-    li.firstChild.textContent = server;
-    li.lastChild.textContent = String(Math.round(v));
+    const name = document.createElement('span');
+    const value = document.createElement('strong');
+    name.textContent = server;
+    value.textContent = String(Math.round(v));
+    li.append(name, value);
     return li;
   }));
 
@@ -301,6 +306,30 @@ function setConn(state, text) {
   if (e.textContent !== text) e.textContent = text;
 }
 
+const hms = (ms) => new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+
+/**
+ * The event stream dropped (or went silent) at `at`: the figures on screen are the last ones
+ * the node sent, so they are greyed and the page says since when the node is unreachable,
+ * until a sample arrives again.
+ */
+function nodeDown(at) {
+  if (!downSince) downSince = at;
+  const since = `node unreachable since ${hms(downSince)}`;
+  setConn('disconnected', since);
+  $('main').dataset.stale = 'true';
+  setText('#unreachable-text', `${since[0].toUpperCase()}${since.slice(1)}. `
+    + (lastDataAt ? `The figures below are the last it sent, at ${hms(lastDataAt)}.` : 'It has sent no figures yet.'));
+  $('#unreachable').hidden = false;
+}
+
+function nodeBack() {
+  downSince = 0;
+  setConn('live', 'live');
+  delete $('main').dataset.stale;
+  $('#unreachable').hidden = true;
+}
+
 function open() {
   clearTimeout(retryTimer);
   es?.close();
@@ -318,9 +347,11 @@ function open() {
   };
   es.onmessage = onData;
   es.addEventListener('metrics', onData);
-  es.onopen = () => setConn('live', 'live');
+  es.onopen = () => {
+    if (!downSince) setConn('live', 'live'); // after a drop: live again with the first sample
+  };
   es.onerror = () => {
-    setConn('disconnected', 'disconnected — reconnecting…');
+    nodeDown(Date.now());
     if (es.readyState === EventSource.CLOSED) {
       // The browser gave up (an HTTP error or a wrong content type): retry ourselves.
       retryTimer = setTimeout(open, retryMs);
@@ -332,13 +363,14 @@ function open() {
 // No event for a while although the stream looks open (a proxy holding it, a stuck node).
 setInterval(() => {
   if (lastEventAt && Date.now() - lastEventAt > STALE_MS && $('#conn').dataset.state === 'live') {
-    setConn('disconnected', `disconnected — no data for ${Math.round((Date.now() - lastEventAt) / 1000)} s`);
+    console.warn(`no data for ${Math.round((Date.now() - lastEventAt) / 1000)} s: reopening the event stream`);
+    nodeDown(lastDataAt || lastEventAt);
     lastEventAt = Date.now(); // give the new stream its own STALE_MS
     open();
   }
 }, 1000);
 
 window.addEventListener('resize', drawSparkline);
-window.fishchatAdmin = { connLog, history };
+window.fishchatAdmin = { connLog, history, downSince: () => downSince };
 drawSparkline();
 open();

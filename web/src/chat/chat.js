@@ -6,12 +6,27 @@
 
 import { CMD, REQ_TYPE, RES_TYPE } from './commands.js';
 
-const ERR_TEXT = {
-  10001: 'request error', 90001: 'server error', 90004: 'message too large', 90005: 'rate limited',
-  92001: 'no access server', 93001: 'no token', 93002: 'bad token', 93003: 'not logged in',
-  93004: 'token expired', 93005: 'uid does not match the session', 93006: 'signed in elsewhere',
+// Every errCode a person may meet, in plain words (the wire keeps FishChatServer2's errStr, which
+// the page shows only as a tooltip), and whether sending the same request again can help:
+// 'never' (it would be refused again: the page offers no retry), 'now' (a passing failure) or
+// 'pause' (after RATE_PAUSE_MS). x: what the failed request was about ({uid, groupID, limit, send}).
+const ERRORS = {
+  10001: {
+    retry: 'never',
+    text: (x) => (x.groupID ? `you are not a member of group ${x.groupID}` : x.send ? 'the server refused this message' : 'the server refused this request'),
+  },
+  90001: { retry: 'now', text: () => 'the server had a problem' },
+  90004: { retry: 'never', text: (x) => (x.limit ? `message too long (limit ${x.limit} bytes)` : 'message too long') },
+  90005: { retry: 'pause', text: () => 'you are sending too fast' },
+  92001: { retry: 'now', text: () => 'no chat server is available' },
+  93001: { retry: 'never', text: () => 'a token is needed: paste one' },
+  93002: { retry: 'never', text: (x) => `this token is not valid for uid ${x.uid}` },
+  93003: { retry: 'now', text: () => 'this connection is not signed in' },
+  93004: { retry: 'never', text: () => 'your token has expired: paste a new one' },
+  93005: { retry: 'never', text: (x) => `this request was not for uid ${x.uid}, the user signed in here` },
+  93006: { retry: 'never', text: () => 'signed in elsewhere' },
 };
-const AUTH_ERRORS = new Set([93001, 93002, 93004, 93005]);
+const AUTH_ERRORS = new Set([93001, 93002, 93004, 93005]); // a login refused for its token: ask for another
 
 const PING_EVERY_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -19,8 +34,10 @@ const OPEN_TIMEOUT_MS = 10_000;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 const MAX_FRAME_TEXT = 60_000; // bytes of text that surely fit in one 64 KiB frame
+const RATE_PAUSE_MS = 3_000; // after "sending too fast", a retry is offered this much later
 const KEEP_PER_CONV = 300; // messages kept per conversation in sessionStorage
 const STORE_KEY = 'fishchat.session';
+const SYSTEM_CONV = 'system:0'; // notices from the server (sourceUID 0) that belong to no group
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
@@ -50,10 +67,25 @@ function decode(bytes) {
   return T.toObject(T.decode(bytes), { longs: Number, defaults: true, arrays: true });
 }
 
-function errText(code, str) {
-  const known = ERR_TEXT[code];
-  if (str && str !== 'ok' && known && str !== known) return `${str} (${code})`;
-  return `${str && str !== 'ok' ? str : known || 'error'} (${code})`;
+/** An error answer in plain words: {code, text, retry, wire}; x as for ERRORS. */
+function problem(code, errStr, x = {}) {
+  const e = ERRORS[code];
+  const wire = `error ${code}${errStr && errStr !== 'ok' ? `: ${errStr}` : ''}`;
+  const text = e ? e.text({ uid: S.uid, limit: S.maxBytes, ...x }) : `the server answered ${wire}`;
+  return { code, text, retry: e?.retry ?? 'never', wire };
+}
+
+function capital(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function utf8Length(text) {
+  return new TextEncoder().encode(text).length;
+}
+
+/** The largest message text this page sends: the server's limit, within what one frame holds. */
+function sendLimit() {
+  return S.maxBytes ? Math.min(S.maxBytes, MAX_FRAME_TEXT) : MAX_FRAME_TEXT;
 }
 
 function uuid() {
@@ -76,9 +108,12 @@ function parseId(text) {
 
 const S = {
   uid: 0,
-  token: '',
+  token: '', // '' once the server refused it (needToken): never sent again
+  needToken: false, // the login was refused for the token: Reconnect asks for a new one
+  tokenNote: '', // why (in plain words), said again when the page asks for a new token
+  maxBytes: 0, // the server's message size limit (ResLogin.maxMessageBytes; 0 = not told)
   lastSeq: 0, // newest inbox seq held
-  convs: new Map(), // key -> {key, kind: 'p2p'|'group', id, unread, last, lastText, left}
+  convs: new Map(), // key -> {key, kind: 'p2p'|'group'|'system', id, unread, last, lastText, left}
   msgs: new Map(), // conv key -> [message]
   seqs: new Set(), // inbox seqs held
   byMsgKey: new Map(), // `${from}:${msgID}` -> message
@@ -107,11 +142,18 @@ function addMessage(m) {
   return c;
 }
 
-/** An offsetMsg from a sync reply: shown once, whatever path it took. */
+/**
+ * An offsetMsg from a sync reply: shown once, whatever path it took. Two kinds need care:
+ * sourceUID 0 is a notice from the server itself (a system line, in its group or in the
+ * notices conversation); sourceUID = me is mine, sent from another device (a one-to-one copy
+ * belongs to the conversation with its targetUID), and never unread.
+ */
 function ingest(o) {
   if (o.seq && S.seqs.has(o.seq)) return;
   const isGroup = o.msgType === 'group' || (o.groupID && o.msgType !== 'p2p');
-  const conv = isGroup ? `group:${o.groupID}` : `p2p:${o.sourceUID === S.uid ? o.targetUID : o.sourceUID}`;
+  const system = o.sourceUID === 0;
+  const mine = !system && o.sourceUID === S.uid;
+  const conv = isGroup ? `group:${o.groupID}` : system ? SYSTEM_CONV : `p2p:${mine ? o.targetUID : o.sourceUID}`;
   const mk = o.msgID ? `${o.sourceUID}:${o.msgID}` : null;
   const known = mk && S.byMsgKey.get(mk);
   if (known) {
@@ -123,21 +165,31 @@ function ingest(o) {
     if (known.status === 'pending' || known.status === 'failed') settle(known, 'sent');
     return;
   }
-  const mine = o.sourceUID === S.uid;
   const m = {
     seq: o.seq || 0, from: o.sourceUID, conv, msgID: o.msgID, text: o.msg,
     time: o.sentAtMillis || Date.now(), status: mine ? 'sent' : 'received', err: '',
   };
   const c = addMessage(m);
-  if (isGroup && c.left && !mine) c.left = false; // we are a member again somewhere else
-  if (!mine && (conv !== S.current || document.hidden)) c.unread++;
+  if (isGroup && c.left && !mine && !system) c.left = false; // we are a member again somewhere else
+  // Unread: what others wrote, and the server's own notices to me; not a group's system lines.
+  if (!mine && !(system && isGroup) && (conv !== S.current || document.hidden)) c.unread++;
 }
 
-function settle(m, status, err = '') {
+/** m's state: 'pending', 'sent' or 'failed' with problem p (see problem()). */
+function settle(m, status, p = null) {
   m.status = status;
-  m.err = err;
+  m.err = p ? p.text : '';
+  m.wire = p ? p.wire : '';
+  m.retry = p ? p.retry : '';
+  m.retryAt = p && p.retry === 'pause' ? Date.now() + RATE_PAUSE_MS : 0;
   const i = S.pending.indexOf(m);
   if (i >= 0 && status !== 'pending') S.pending.splice(i, 1);
+  if (m.retryAt) setTimeout(render, RATE_PAUSE_MS + 20);
+}
+
+/** Whether a failed message may be sent again now; older sessions stored no retry kind. */
+function retryable(m) {
+  return m.status === 'failed' && m.retry !== 'never' && Date.now() >= (m.retryAt || 0);
 }
 
 // sessionStorage: a reload resumes the session (same uid/token, same position, same history).
@@ -150,9 +202,11 @@ function save() {
     const msgs = [];
     for (const list of S.msgs.values()) msgs.push(...list.slice(-KEEP_PER_CONV));
     const data = {
-      v: 1, uid: S.uid, token: S.token, lastSeq: S.lastSeq, current: S.current,
+      v: 1, uid: S.uid, token: S.token, tokenNote: S.tokenNote, maxBytes: S.maxBytes, lastSeq: S.lastSeq, current: S.current,
       convs: [...S.convs.values()],
-      msgs: msgs.map(({ seq, from, conv, msgID, text, time, status, err }) => ({ seq, from, conv, msgID, text, time, status, err })),
+      msgs: msgs.map(({ seq, from, conv, msgID, text, time, status, err, wire, retry, retryAt }) => ({
+        seq, from, conv, msgID, text, time, status, err, wire, retry, retryAt,
+      })),
     };
     try {
       sessionStorage.setItem(STORE_KEY, JSON.stringify(data));
@@ -162,6 +216,7 @@ function save() {
   }, 200);
 }
 
+/** 'resume' (a session to resume), 'token' (a session whose token was refused), or false. */
 function restore() {
   let data;
   try {
@@ -169,9 +224,12 @@ function restore() {
   } catch {
     data = null;
   }
-  if (!data || data.v !== 1 || !data.uid || !data.token) return false;
+  if (!data || data.v !== 1 || !data.uid) return false;
   S.uid = data.uid;
-  S.token = data.token;
+  S.token = data.token || '';
+  S.needToken = !S.token;
+  S.tokenNote = data.tokenNote || '';
+  S.maxBytes = data.maxBytes || 0;
   S.lastSeq = data.lastSeq || 0;
   for (const c of data.convs || []) {
     S.convs.set(c.key, { ...c });
@@ -182,13 +240,16 @@ function restore() {
     if (m.status === 'pending') S.pending.push(S.msgs.get(m.conv).at(-1));
   }
   S.current = data.current && S.convs.has(data.current) ? data.current : null;
-  return true;
+  return S.needToken ? 'token' : 'resume';
 }
 
 function clearSession() {
   sessionStorage.removeItem(STORE_KEY);
   S.uid = 0;
   S.token = '';
+  S.needToken = false;
+  S.tokenNote = '';
+  S.maxBytes = 0;
   S.lastSeq = 0;
   S.convs.clear();
   S.msgs.clear();
@@ -215,12 +276,14 @@ const C = {
   minDelay: 0, // a server's retryAfterMs hint
   syncing: false,
   syncAgain: false,
+  kickReason: '', // the server's words when it closed this session for a newer login
 };
 
 const statusLog = [];
 function setStatus(state, text, title = '', log = true) {
   const el = $('#status');
   el.dataset.state = state;
+  document.body.dataset.state = state;
   el.textContent = text;
   el.title = title;
   if (!log) return;
@@ -228,6 +291,7 @@ function setStatus(state, text, title = '', log = true) {
   if (statusLog.at(-1)?.slice(13) !== line.slice(13)) statusLog.push(line);
   if (statusLog.length > 200) statusLog.shift();
   $('#reconnect').hidden = !(state === 'kicked' || state === 'offline');
+  renderNotice();
 }
 
 async function wsUrl() {
@@ -276,6 +340,7 @@ function request(cmd, fields, timeoutMs = REQUEST_TIMEOUT_MS) {
 }
 
 async function connect() {
+  if (!S.token) return askForToken();
   clearTimeout(C.retryTimer);
   clearInterval(C.countdown);
   C.retryTimer = null;
@@ -341,20 +406,25 @@ async function onOpen(ws) {
   }
   if (C.ws !== ws) return;
   if (res.errCode !== 0) {
-    const why = errText(res.errCode, res.errStr);
+    const p = problem(res.errCode, res.errStr);
     if (AUTH_ERRORS.has(res.errCode)) {
+      // This token will never be accepted again: forget it, so that no retry, reload or
+      // Reconnect sends it again, and ask for a new one (same uid: the history stays).
       C.stopped = true;
-      C.everConnected = false; // back to the sign-in form (same uid keeps its history)
+      C.everConnected = false;
+      S.token = '';
+      S.needToken = true;
       ws.close(1000, 'sign-in refused');
-      setStatus('offline', 'sign-in refused', why);
-      showLoginError(`Sign-in refused: ${why}`);
+      setStatus('offline', 'sign-in refused', p.text);
+      askForToken(`${capital(p.text)}.`);
       return;
     }
     if (res.retryAfterMs) C.minDelay = res.retryAfterMs; // refused for opening too fast: the server's hint
     ws.close(1000, 'sign-in failed');
-    if (!C.everConnected) showLoginError(`Sign-in failed: ${why}; retrying`);
+    if (!C.everConnected) showLoginError(`Sign-in failed: ${p.text}; retrying`);
     return; // onclose schedules the retry
   }
+  S.maxBytes = res.maxMessageBytes || 0;
   C.loggedIn = true;
   C.everConnected = true;
   C.attempt = 0;
@@ -436,12 +506,13 @@ function onFrame(data) {
       return;
     case CMD.KICK:
       C.stopped = true;
-      setStatus('kicked', 'signed in elsewhere', msg.reason || errText(msg.errCode, msg.errStr));
+      C.kickReason = msg.reason || '';
+      setStatus('kicked', 'signed in elsewhere', msg.reason || problem(msg.errCode, msg.errStr).wire);
       C.ws?.close(1000, 'kicked');
       return;
     case CMD.ERROR:
       if (C.waiting.length > 0) break; // the answer to a request the server could not take
-      console.warn(`server error push: ${errText(msg.errCode, msg.errStr)}`);
+      console.warn(`server error push: ${problem(msg.errCode, msg.errStr).wire}`);
       if (msg.retryAfterMs) C.minDelay = msg.retryAfterMs;
       return;
     default:
@@ -470,7 +541,7 @@ async function sync() {
       const from = S.lastSeq;
       const res = await request(CMD.SYNC, { UID: S.uid, currentID: from });
       if (res.errCode !== 0) {
-        console.warn(`sync failed: ${errText(res.errCode, res.errStr)}`);
+        console.warn(`sync failed: ${problem(res.errCode, res.errStr).wire}`);
         break;
       }
       for (const o of res.Msgs || []) ingest(o);
@@ -491,6 +562,13 @@ async function sync() {
 async function transmit(m) {
   if (m.inflight || !C.loggedIn) return;
   const c = S.convs.get(m.conv);
+  if (utf8Length(m.text) > sendLimit()) {
+    // Typed before this server told its limit (e.g. while offline): it would only be refused.
+    settle(m, 'failed', problem(90004, '', { limit: sendLimit() }));
+    render();
+    save();
+    return;
+  }
   m.inflight = true;
   try {
     const res = c.kind === 'group'
@@ -499,9 +577,9 @@ async function transmit(m) {
     if (res.errCode === 0) {
       if (m.status !== 'sent') settle(m, 'sent');
     } else {
-      let why = errText(res.errCode, res.errStr);
-      if (c.kind === 'group' && res.errCode === 10001) why += ': not a member of this group?';
-      settle(m, 'failed', why);
+      settle(m, 'failed', problem(res.errCode, res.errStr, c.kind === 'group' ? { groupID: c.id } : { send: true }));
+      // Not a member (any more): e.g. left from another device. Writing here needs a join.
+      if (c.kind === 'group' && res.errCode === 10001) c.left = true;
     }
   } catch (e) {
     // Connection lost before the answer: it stays pending and is resent after the next login.
@@ -521,48 +599,76 @@ function resumeNow() {
 
 // ------------------------------------------------------------------ actions
 
+/** Sends text to the open conversation; false (nothing sent) when it is over the size limit. */
 function sendText(text) {
   const c = S.convs.get(S.current);
-  if (!c || !text.trim() || (c.kind === 'group' && c.left)) return;
+  if (!c || !text.trim() || !canWrite(c)) return false;
+  if (utf8Length(text) > sendLimit()) return false; // refused here: it could never be sent
   const m = { seq: 0, from: S.uid, conv: c.key, msgID: uuid(), text, time: Date.now(), status: 'pending', err: '' };
   addMessage(m);
-  if (new TextEncoder().encode(text).length > MAX_FRAME_TEXT) {
-    // Would not fit in one frame (64 KiB): the server could only drop the connection.
-    m.status = 'failed';
-    m.err = 'message too large';
-    render({ scroll: true });
-    save();
-    return;
-  }
   S.pending.push(m);
   render({ scroll: true });
   save();
   transmit(m);
+  return true;
 }
 
 function retry(m) {
-  if (m.status !== 'failed' || new TextEncoder().encode(m.text).length > MAX_FRAME_TEXT) return;
-  m.status = 'pending';
-  m.err = '';
+  if (!retryable(m)) return;
+  settle(m, 'pending');
   S.pending.push(m);
   render();
   transmit(m);
 }
 
+/** The composer's note when the text is over the limit ('' when it is fine). */
+function tooLongNote(text) {
+  const n = utf8Length(text);
+  const limit = sendLimit();
+  return n > limit ? `Message too long (limit ${limit} bytes): this one is ${n} bytes. Shorten it to send it.` : '';
+}
+
+function composerError(text) {
+  const e = $('#composer-error');
+  if (e.textContent !== text) e.textContent = text;
+  e.hidden = !text;
+  $('#text').setAttribute('aria-invalid', text ? 'true' : 'false');
+}
+
+const narrow = window.matchMedia('(max-width: 700px)');
+
 function openConv(key) {
   const c = convOf(key);
+  const was = S.current;
   S.current = key;
   c.unread = 0;
+  // On a phone the list and the conversation are two screens: the browser's back (a phone's
+  // back gesture) goes back to the list.
+  if (narrow.matches) {
+    if (!was) history.pushState({ fishchatConv: key }, '');
+    else history.replaceState({ fishchatConv: key }, '');
+  }
   render({ scroll: true });
   save();
-  $('#text').focus();
+  if (!narrow.matches) $('#text').focus(); // on a phone that would pop the keyboard up at once
+}
+
+/** Back to the conversation list (the phone layout's back control). */
+function closeConv() {
+  if (S.current && history.state?.fishchatConv === S.current) {
+    history.back(); // popstate closes it
+    return;
+  }
+  S.current = null;
+  render();
+  save();
 }
 
 async function joinGroup(gid) {
   sideError('');
   try {
     const res = await request(CMD.JOIN, { UID: S.uid, groupID: gid });
-    if (res.errCode !== 0) return sideError(`Could not join group ${gid}: ${errText(res.errCode, res.errStr)}`);
+    if (res.errCode !== 0) return sideError(`Could not join group ${gid}: ${problem(res.errCode, res.errStr).text}`);
     const c = convOf(`group:${gid}`);
     c.left = false;
     c.last = Math.max(c.last, Date.now());
@@ -578,7 +684,7 @@ async function leaveGroup() {
   sideError('');
   try {
     const res = await request(CMD.LEAVE, { UID: S.uid, groupID: c.id });
-    if (res.errCode !== 0) return sideError(`Could not leave group ${c.id}: ${errText(res.errCode, res.errStr)}`);
+    if (res.errCode !== 0) return sideError(`Could not leave group ${c.id}: ${problem(res.errCode, res.errStr).text}`);
     c.left = true;
     render();
     save();
@@ -610,6 +716,22 @@ function showLoginError(text) {
   if (text && !C.everConnected) showLogin();
 }
 
+/**
+ * The server refused the token (expired, not this uid's...): the sign-in form, with the uid
+ * filled in, asks for a new one. Reconnect comes here too: the old token is never sent again.
+ */
+function askForToken(note = S.tokenNote || 'Paste a new token to sign in again.') {
+  C.stopped = true;
+  S.tokenNote = note;
+  C.everConnected = false;
+  save();
+  showLogin();
+  if (S.uid) $('#uid').value = String(S.uid);
+  $('#token').value = '';
+  showLoginError(note);
+  $('#token').focus();
+}
+
 function sideError(text) {
   const el = $('#side-error');
   el.textContent = text;
@@ -634,6 +756,17 @@ function showChat() {
   render({ scroll: true });
 }
 
+/** "Signed in elsewhere": said at the top of the conversation area, with a way back. */
+function renderNotice() {
+  const kicked = $('#status').dataset.state === 'kicked';
+  $('#notice').hidden = !kicked;
+  if (!kicked) return;
+  $('#notice-title').textContent = 'Signed in elsewhere';
+  $('#notice-text').textContent = `User ${S.uid} signed in on another device${C.kickReason ? ` (${C.kickReason})` : ''}, `
+    + 'so the server closed this page\'s connection. This page will not reconnect by itself: '
+    + 'reconnect here if you want to go on chatting in this window.';
+}
+
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 function when(ms) {
@@ -641,13 +774,14 @@ function when(ms) {
   return d.toDateString() === new Date().toDateString() ? timeFmt.format(d) : dayFmt.format(d);
 }
 
+/** An element; every text goes in as text (textContent), never as markup. */
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v == null || v === false) continue;
     if (k === 'class') e.className = v;
     else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('data-')) e.setAttribute(k, v);
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'role') e.setAttribute(k, v);
     else e[k] = v;
   }
   for (const c of children) if (c != null) e.append(c);
@@ -669,7 +803,16 @@ function render({ scroll = false } = {}) {
 }
 
 function convTitle(c) {
-  return c.kind === 'group' ? `Group ${c.id}` : `User ${c.id}`;
+  return c.kind === 'group' ? `Group ${c.id}` : c.kind === 'system' ? 'Server notices' : `User ${c.id}`;
+}
+
+function canWrite(c) {
+  return !!c && c.kind !== 'system' && !(c.kind === 'group' && c.left);
+}
+
+function failedText(m) {
+  if (m.retry === 'never') return `not sent: ${m.err}`;
+  return `not sent: ${m.err} — ${retryable(m) ? 'click to retry' : 'you can retry in a moment'}`;
 }
 
 function renderNow(forceScroll) {
@@ -680,49 +823,71 @@ function renderNow(forceScroll) {
     class: `conv${c.key === S.current ? ' active' : ''}${c.left ? ' left' : ''}`,
     'data-conv': c.key,
     tabIndex: 0,
+    role: 'button',
     title: convTitle(c),
   },
-  el('span', { class: `avatar ${c.kind}`, text: c.kind === 'group' ? '#' : String(c.id).slice(-2) }),
+  el('span', { class: `avatar ${c.kind}`, text: c.kind === 'group' ? '#' : c.kind === 'system' ? 'i' : String(c.id).slice(-2) }),
   el('span', { class: 'conv-body' },
     el('span', { class: 'conv-name', text: convTitle(c) + (c.left ? ' (left)' : '') }),
-    el('span', { class: 'conv-last', text: c.lastText || (c.kind === 'group' ? 'joined' : 'new chat') })),
+    el('span', { class: 'conv-last', text: c.lastText || (c.kind === 'group' ? 'joined' : c.kind === 'system' ? '' : 'new chat') })),
   c.unread > 0 ? el('span', { class: 'unread', text: String(c.unread), 'aria-label': `${c.unread} unread` }) : null)));
   $('#no-convs').hidden = convs.length > 0;
 
   const totalUnread = convs.reduce((n, c) => n + c.unread, 0);
   document.title = totalUnread ? `(${totalUnread}) fishchat` : 'fishchat';
 
-  // Open conversation.
+  // Open conversation. Under 700 px wide the list and the conversation are two screens.
   const c = S.current && S.convs.get(S.current);
+  $('#chat-view').dataset.screen = c ? 'conv' : 'list';
+  const otherUnread = totalUnread - (c ? c.unread : 0);
+  $('#back-unread').textContent = otherUnread > 0 ? String(otherUnread) : '';
+  $('#back-unread').hidden = !(otherUnread > 0);
   $('#conv-title').textContent = c ? convTitle(c) : 'No conversation selected';
   $('#conv-sub').textContent = !c ? 'Pick a conversation on the left, or start one.'
-    : c.kind === 'group' ? (c.left ? 'You left this group. Join it again to write.' : 'Group chat')
-      : 'One-to-one chat';
+    : c.kind === 'group' ? (c.left ? 'You are not a member of this group (any more): join it again to write.' : 'Group chat')
+      : c.kind === 'system' ? 'Notices from the server' : 'One-to-one chat';
   $('#leave-group').hidden = !(c && c.kind === 'group' && !c.left);
-  const canWrite = !!c && !(c.kind === 'group' && c.left);
-  $('#text').disabled = !canWrite;
-  $('#send').disabled = !canWrite;
+  $('#rejoin-group').hidden = !(c && c.kind === 'group' && c.left);
+  const writable = canWrite(c);
+  $('#text').disabled = !writable;
+  $('#send').disabled = !writable;
+  $('#composer').hidden = !!c && c.kind === 'system';
 
   const box = $('#messages');
   const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   const msgs = c ? S.msgs.get(c.key) : [];
   box.replaceChildren(...msgs.map((m) => {
-    const mine = m.from === S.uid;
-    const statusText = !mine ? null
-      : m.status === 'pending' ? 'sending…' : m.status === 'failed' ? `failed: ${m.err} — click to retry` : 'sent';
+    const system = m.from === 0;
+    const mine = !system && m.from === S.uid;
+    const failed = m.status === 'failed';
+    const again = failed && retryable(m);
+    const statusText = !mine ? null : m.status === 'pending' ? 'sending…' : failed ? failedText(m) : 'sent';
     const li = el('li', {
-      class: `msg ${mine ? 'mine' : 'theirs'} ${m.status}`,
+      class: `msg ${system ? 'system' : mine ? 'mine' : 'theirs'} ${m.status}${again ? ' retryable' : ''}`,
       'data-seq': m.seq ? String(m.seq) : null,
       'data-from': String(m.from),
       'data-msgid': m.msgID || null,
       'data-status': m.status,
+      'data-retry': failed ? (m.retry === 'never' ? 'no' : again ? 'yes' : 'later') : null,
+      title: failed && m.wire ? m.wire : null,
+      tabIndex: again ? 0 : null,
+      role: again ? 'button' : null,
     },
-    c.kind === 'group' && !mine ? el('div', { class: 'msg-from', text: `User ${m.from}` }) : null,
+    system ? el('div', { class: 'msg-from', text: 'Server notice' })
+      : c.kind === 'group' && !mine ? el('div', { class: 'msg-from', text: `User ${m.from}` }) : null,
     el('div', { class: 'msg-text', text: m.text }),
     el('div', { class: 'msg-meta' },
       el('time', { text: when(m.time), dateTime: new Date(m.time).toISOString() }),
       statusText ? el('span', { class: 'msg-status', text: statusText }) : null));
-    if (m.status === 'failed') li.addEventListener('click', () => retry(m));
+    if (again) {
+      li.addEventListener('click', () => retry(m));
+      li.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          retry(m);
+        }
+      });
+    }
     return li;
   }));
   if (forceScroll || nearBottom) box.scrollTop = box.scrollHeight;
@@ -740,6 +905,8 @@ function wire() {
     if (S.uid && S.uid !== uid) clearSession();
     S.uid = uid;
     S.token = tok;
+    S.needToken = false;
+    S.tokenNote = '';
     showLoginError('');
     $('#login').disabled = true;
     C.everConnected = false;
@@ -774,11 +941,29 @@ function wire() {
       openConv(li.dataset.conv);
     }
   });
+  $('#back').addEventListener('click', closeConv);
+  window.addEventListener('popstate', () => {
+    if (!narrow.matches) return; // two screens only on a phone
+    const key = history.state?.fishchatConv;
+    const next = key && S.convs.has(key) ? key : null;
+    if (next === S.current) return;
+    S.current = next;
+    if (next) S.convs.get(next).unread = 0;
+    render({ scroll: true });
+    save();
+  });
   $('#leave-group').addEventListener('click', leaveGroup);
+  $('#rejoin-group').addEventListener('click', () => {
+    const c = S.convs.get(S.current);
+    if (c?.kind === 'group') joinGroup(c.id);
+  });
   $('#composer').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const t = $('#text');
     if (!t.value.trim()) return;
+    const note = tooLongNote(t.value);
+    composerError(note);
+    if (note) return; // kept in the box, to be shortened
     sendText(t.value);
     t.value = '';
     autosize();
@@ -788,7 +973,10 @@ function wire() {
     t.style.height = 'auto';
     t.style.height = `${Math.min(160, t.scrollHeight)}px`;
   };
-  $('#text').addEventListener('input', autosize);
+  $('#text').addEventListener('input', () => {
+    autosize();
+    composerError(tooLongNote($('#text').value));
+  });
   $('#text').addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
@@ -796,10 +984,13 @@ function wire() {
     }
   });
   $('#logout').addEventListener('click', signOut);
-  $('#reconnect').addEventListener('click', () => {
+  const reconnect = () => {
+    if (S.needToken || !S.token) return askForToken();
     C.attempt = 0;
     if (S.uid) connect();
-  });
+  };
+  $('#reconnect').addEventListener('click', reconnect);
+  $('#notice-action').addEventListener('click', reconnect);
   window.addEventListener('online', resumeNow);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && S.current) {
@@ -817,6 +1008,7 @@ window.fishchat = {
   statusLog,
   debug: () => ({
     uid: S.uid, lastSeq: S.lastSeq, current: S.current, loggedIn: C.loggedIn, stopped: C.stopped,
+    needToken: S.needToken, maxBytes: S.maxBytes,
     attempt: C.attempt, waiting: C.waiting.length, pending: S.pending.map((m) => m.msgID),
     convs: [...S.convs.values()].map((c) => `${c.key}:${c.unread}${c.left ? ':left' : ''}`),
   }),
@@ -833,11 +1025,16 @@ async function main() {
   }
   const uidParam = parseId(params.get('uid'));
   if (uidParam) $('#uid').value = String(uidParam);
-  if (restore()) {
+  const restored = restore();
+  if (restored === 'resume') {
     // A reload: resume the session where it was.
     C.everConnected = true;
     showChat();
     connect();
+  } else if (restored === 'token') {
+    // A reload after the server refused the token: it is not tried again.
+    setStatus('offline', 'sign-in refused', S.tokenNote);
+    askForToken();
   } else {
     showLogin();
     $('#uid').focus();

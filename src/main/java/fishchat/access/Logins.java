@@ -89,6 +89,7 @@ final class Logins {
                 .setErrCode(ErrorCode.OK.code())
                 .setErrStr(ErrorCode.OK.text())
                 .setCurrentID(latest)
+                .setMaxMessageBytes(options.maxMessageBytes())
                 .build().toByteArray());
     }
 

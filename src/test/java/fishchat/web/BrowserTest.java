@@ -27,11 +27,19 @@ import static org.junit.jupiter.api.Assertions.fail;
  * standalone} process that this test starts (and that the scenarios restart) through two
  * generated shell scripts. The scenarios: two browsers chatting one-to-one and in a group, a
  * browser and a FishChatServer2-style TCP client talking, a page surviving a server restart
- * (reconnect, sync, no duplicates) and the admin page following the session count. With
- * {@code -Dfishchat.screenshots=DIR} they also save the screenshots shown in README.md.
+ * (reconnect, sync, no duplicates), the admin page following the session count and greying its
+ * figures while the node is down, the phone layout at 390×844, errors in plain words and retries
+ * only where they can work. Every screenshot goes to {@code target/surefire-reports/browser-screenshots}
+ * (and a screenshot of each page of a failed scenario); with {@code -Dfishchat.screenshots=DIR}
+ * they also save the screenshots shown in README.md there.
  */
 class BrowserTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir"));
+    /** The server's --max-message: the page must learn it at login (ResLogin.maxMessageBytes). */
+    private static final int MAX_MESSAGE = 3000;
+    /** The server's --max-msg-rate: low, so that a burst from the page meets it (bursts of twice that). */
+    private static final int MAX_MSG_RATE = 20;
+    private static final Path OUTPUT = ROOT.resolve("target/surefire-reports/browser-screenshots");
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
 
     @TempDir
@@ -69,7 +77,8 @@ class BrowserTest {
                 + " " + Main.class.getName();
         String serve = fishchat + " standalone --data " + quote(data.toString())
                 + " --gateway-listen 127.0.0.1:" + gateway + " --access-listen 127.0.0.1:" + access
-                + " --web-listen 127.0.0.1:" + web + " --ws-listen 127.0.0.1:" + ws + " --admin-listen 127.0.0.1:" + admin;
+                + " --web-listen 127.0.0.1:" + web + " --ws-listen 127.0.0.1:" + ws + " --admin-listen 127.0.0.1:" + admin
+                + " --max-message " + MAX_MESSAGE + " --max-msg-rate " + MAX_MSG_RATE;
         Path start = script("start.sh", """
                 #!/bin/sh
                 # Starts the server in the background, its pid in server.pid; returns once it serves.
@@ -104,6 +113,9 @@ class BrowserTest {
         builder.environment().put("FISHCHAT_TOKEN_CMD", fishchat + " token --data " + quote(data.toString()));
         builder.environment().put("FISHCHAT_RESTART_CMD", restart.toString());
         builder.environment().put("CHROMIUM", CHROMIUM.toString());
+        builder.environment().put("FISHCHAT_MAX_MESSAGE", String.valueOf(MAX_MESSAGE));
+        deleteTree(OUTPUT); // this run's pictures only
+        builder.environment().put("FISHCHAT_TEST_OUTPUT", OUTPUT.toString());
         String screenshots = System.getProperty("fishchat.screenshots");
         if (screenshots != null) {
             builder.environment().put("FISHCHAT_SCREENSHOTS", Path.of(screenshots).toAbsolutePath().toString());
@@ -115,6 +127,7 @@ class BrowserTest {
         }
         boolean ended = node.waitFor(5, TimeUnit.MINUTES);
         System.out.println(output);
+        System.out.println("BrowserTest: screenshots in " + OUTPUT);
         if (!ended) {
             node.destroyForcibly();
             fail("the browser tests did not end within 5 minutes:\n" + output);
@@ -123,6 +136,17 @@ class BrowserTest {
                 + "\nserver logs:\n" + serverLogs());
         assertTrue(output.contains("# pass") && !output.contains("# pass 0") && output.contains("# fail 0")
                 && output.contains("# skipped 0"), "every browser scenario ran and passed:\n" + tail(output));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var files = Files.walk(root)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
     }
 
     private Path script(String name, String text) throws IOException {
