@@ -7,6 +7,8 @@ import fishchat.discovery.RegistryUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+
+import fishchat.common.Fatal;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -67,8 +69,9 @@ public final class NodeRegistration implements AutoCloseable {
                         node.id(), e.getMessage(), String.valueOf(refresh.toMillis()));
             }
             failing = true;
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "registration of node " + node.id() + " failed", e);
+        } catch (RuntimeException | Error e) {
+            // A scheduled task that throws is never run again: this one must not.
+            Fatal.unexpected("registration of node " + node.id(), e);
         }
     }
 

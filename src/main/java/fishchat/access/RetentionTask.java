@@ -1,5 +1,6 @@
 package fishchat.access;
 
+import fishchat.common.Fatal;
 import fishchat.store.MessageStore;
 import fishchat.store.StoreUnavailableException;
 
@@ -46,6 +47,8 @@ final class RetentionTask {
                 }
             } catch (StoreUnavailableException e) {
                 LOG.log(WARNING, "retention: purge failed: {0}", e.getMessage());
+            } catch (RuntimeException | Error e) {
+                Fatal.unexpected("retention", e);
             }
             try {
                 Thread.sleep(PERIOD);

@@ -36,6 +36,9 @@ public final class Main implements Runnable {
             System.setProperty("io.netty.noUnsafe", "true");
         }
         Logging.init();
+        // No thread of ours dies silently, and one out of memory ends the process (also when
+        // run as plain java -jar, without bin/fishchat's -XX:+ExitOnOutOfMemoryError).
+        Thread.setDefaultUncaughtExceptionHandler(fishchat.common.Fatal::uncaught);
         int code = run(args, System.getenv());
         Logging.flush(); // log lines are written by a background thread: let it finish
         System.exit(code);

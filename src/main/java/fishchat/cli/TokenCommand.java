@@ -37,7 +37,7 @@ final class TokenCommand implements Callable<Integer> {
             System.err.println("fishchat token: --uid must be > 0");
             return 2;
         }
-        byte[] secret = SecretFile.loadOrCreate(AuthFlags.secretPath(secretFile, data));
+        byte[] secret = SecretFile.load(AuthFlags.secretPath(secretFile, data));
         System.out.println(new HmacTokens(secret, Clock.systemUTC()).mint(uid, ttl));
         return 0;
     }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+
+import fishchat.common.Fatal;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -48,8 +50,9 @@ public final class DiscoveryPoller implements AutoCloseable {
             }
             failing = true;
             return;
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "discovery poll failed", e);
+        } catch (RuntimeException | Error e) {
+            // A scheduled task that throws is never run again: this one must not.
+            Fatal.unexpected("discovery poll", e);
             return;
         }
         if (failing) {

@@ -1,5 +1,6 @@
 package fishchat.libnet;
 
+import fishchat.common.Fatal;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;

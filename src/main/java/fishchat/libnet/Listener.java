@@ -1,5 +1,6 @@
 package fishchat.libnet;
 
+import fishchat.common.Fatal;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;

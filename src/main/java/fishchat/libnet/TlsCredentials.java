@@ -1,5 +1,6 @@
 package fishchat.libnet;
 
+import fishchat.common.Fatal;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -88,12 +89,16 @@ public final class TlsCredentials implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                FileStamp now = FileStamp.of(certFile, keyFile);
-                if (now != null && !now.equals(stamp)) {
-                    // Remember the stamp even when the reload fails, so a broken file is
-                    // reported once, not every period; the next write changes it again.
-                    stamp = now;
-                    reload();
+                try {
+                    FileStamp now = FileStamp.of(certFile, keyFile);
+                    if (now != null && !now.equals(stamp)) {
+                        // Remember the stamp even when the reload fails, so a broken file is
+                        // reported once, not every period; the next write changes it again.
+                        stamp = now;
+                        reload();
+                    }
+                } catch (RuntimeException | Error e) {
+                    Fatal.unexpected("tls-watcher", e);
                 }
             }
         });

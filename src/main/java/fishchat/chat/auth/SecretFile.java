@@ -1,11 +1,12 @@
 package fishchat.chat.auth;
 
+import fishchat.common.PrivateFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -27,7 +28,16 @@ public final class SecretFile {
         return load(file);
     }
 
+    /**
+     * The secret in an existing file (0600 made sure); never creates one, since a client or a
+     * token minted with a fresh secret would only be refused by every server.
+     */
     public static byte[] load(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null,
+                    "no token secret there (a server creates it in its --data directory at first start)");
+        }
+        PrivateFiles.narrowIfPresent(file);
         String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
         try {
             byte[] secret = HexFormat.of().parseHex(text);
@@ -44,9 +54,8 @@ public final class SecretFile {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temp = Files.createTempFile(parent, ".secret", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        PrivateFiles.directory(parent);
+        Path temp = Files.createTempFile(parent, ".secret", ".tmp", PrivateFiles.fileAttribute());
         Files.writeString(temp, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
         try {
             Files.move(temp, file); // never replaces: two processes starting at once keep the first secret

@@ -1,5 +1,6 @@
 package fishchat.store.jdbc;
 
+import fishchat.common.Fatal;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
@@ -57,18 +58,25 @@ public final class Deadlines implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            long now = System.nanoTime();
-            for (Iterator<Watch> i = watches.iterator(); i.hasNext(); ) {
-                Watch w = i.next();
-                if (w.future.isDone()) {
+            try {
+                expire(System.nanoTime());
+            } catch (RuntimeException | Error e) {
+                Fatal.unexpected(thread.getName(), e);
+            }
+        }
+    }
+
+    private void expire(long now) {
+        for (Iterator<Watch> i = watches.iterator(); i.hasNext(); ) {
+            Watch w = i.next();
+            if (w.future.isDone()) {
+                i.remove();
+            } else if (now - w.deadline >= 0) {
+                long next = w.expiry.expired(now);
+                if (next == 0) {
                     i.remove();
-                } else if (now - w.deadline >= 0) {
-                    long next = w.expiry.expired(now);
-                    if (next == 0) {
-                        i.remove();
-                    } else {
-                        w.deadline = next;
-                    }
+                } else {
+                    w.deadline = next;
                 }
             }
         }

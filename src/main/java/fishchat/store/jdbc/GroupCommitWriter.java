@@ -1,5 +1,6 @@
 package fishchat.store.jdbc;
 
+import fishchat.common.Fatal;
 import fishchat.metrics.Metrics;
 import fishchat.store.StoreUnavailableException;
 
@@ -134,8 +135,8 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             } catch (InterruptedException e) {
                 // close() interrupts only after running = false: drain what is left.
             } catch (RuntimeException | Error e) {
-                LOG.log(ERROR, "store writer: unexpected failure", e);
                 fail(batch, e);
+                Fatal.unexpected("store writer", e);
             } finally {
                 batch.clear();
             }

@@ -1,5 +1,6 @@
 package fishchat.store.postgres;
 
+import fishchat.common.Fatal;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -80,9 +81,12 @@ final class InboxListener implements AutoCloseable {
                 outageLogged = false;
                 backoff = FIRST_BACKOFF;
                 listen(c.unwrap(PGConnection.class), c);
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 if (!running) {
                     break;
+                }
+                if (e instanceof Error error) {
+                    Fatal.unexpected("store feed", error);
                 }
                 if (!outageLogged) { // one line per outage, not per attempt
                     LOG.log(System.Logger.Level.WARNING, "store feed: {0} ({1}); reconnecting",

@@ -11,6 +11,7 @@ import fishchat.store.jdbc.Memberships;
 import fishchat.store.JoinResult;
 import fishchat.store.MessageStore;
 import fishchat.store.NewMessage;
+import fishchat.common.PrivateFiles;
 import fishchat.store.StoreUnavailableException;
 import fishchat.store.StoredMessage;
 
@@ -80,8 +81,13 @@ public final class SqliteStore implements MessageStore {
      */
     public static SqliteStore open(Path dataDir, Duration timeout) {
         try {
-            Files.createDirectories(dataDir);
-            SqliteStore store = new SqliteStore(dataDir.resolve("messages.db"), timeout);
+            PrivateFiles.directory(dataDir);
+            Path file = dataDir.resolve("messages.db");
+            // SQLite gives its -wal and -shm files the main file's permissions: 0600 for all three.
+            PrivateFiles.file(file);
+            PrivateFiles.narrowIfPresent(dataDir.resolve("messages.db-wal"));
+            PrivateFiles.narrowIfPresent(dataDir.resolve("messages.db-shm"));
+            SqliteStore store = new SqliteStore(file, timeout);
             LOG.log(INFO, "message store: SQLite at {0}", store.file);
             return store;
         } catch (SQLException | java.io.IOException e) {

@@ -1,4 +1,4 @@
-package fishchat.libnet;
+package fishchat.common;
 
 import static java.lang.System.Logger.Level.ERROR;
 
@@ -30,5 +30,16 @@ public final class Fatal {
             Runtime.getRuntime().halt(EXIT_STATUS);
         }
         LOG.log(ERROR, where + " failed; carrying on", failure);
+    }
+
+    /**
+     * For {@link Thread#setDefaultUncaughtExceptionHandler}: a thread that ends by a throwable
+     * nobody caught says so (one line and its stack trace); a VM error ends the process.
+     */
+    public static void uncaught(Thread thread, Throwable failure) {
+        if (failure instanceof VirtualMachineError) {
+            unexpected("thread " + thread.getName(), failure);
+        }
+        LOG.log(ERROR, "thread " + thread.getName() + " ended by an uncaught " + failure, failure);
     }
 }
