@@ -32,15 +32,20 @@ final class JLineConsole implements Console {
     }
 
     /** @param terminal the system terminal ({@link Consoles}) or, in tests, one on given streams */
-    static JLineConsole open(Terminal terminal, Path historyFile, Completions completions) throws IOException {
-        // Typed messages are private: the history file is the user's alone (JLine would create it 0644).
-        PrivateFiles.createFileIfMissing(historyFile);
+    static JLineConsole open(Terminal terminal, Path historyFile, Completions completions) {
+        boolean keepHistory = true;
+        try {
+            // Typed messages are private: the history file is the user's alone (JLine would create it 0644).
+            PrivateFiles.createFileIfMissing(historyFile);
+        } catch (IOException | UnsupportedOperationException e) {
+            keepHistory = false; // e.g. a read-only home: history for this run only, the chat goes on
+        }
         DefaultParser parser = new DefaultParser();
         // Chat text is not shell syntax: an apostrophe ("don't") must not open a quote that
         // asks for more lines, and a backslash is just a backslash.
         parser.setQuoteChars(new char[0]);
         parser.setEscapeChars(new char[0]);
-        LineReader reader = LineReaderBuilder.builder()
+        LineReaderBuilder builder = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("fishchat")
                 .parser(parser)
@@ -51,12 +56,13 @@ final class JLineConsole implements Console {
                         completions.argumentsOf(line.words().get(0)).forEach(id -> candidates.add(new Candidate(id)));
                     }
                 })
-                .variable(LineReader.HISTORY_FILE, historyFile)
                 .variable(LineReader.HISTORY_FILE_SIZE, 2000)
                 // "hello!" is a message, not a history expansion.
-                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                .build();
-        return new JLineConsole(terminal, reader);
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);
+        if (keepHistory) {
+            builder.variable(LineReader.HISTORY_FILE, historyFile);
+        }
+        return new JLineConsole(terminal, builder.build());
     }
 
     @Override
