@@ -110,7 +110,8 @@ class ChatProcessTest {
         chat.await(Pattern.compile("^\\* reconnected to 127\\.0\\.0\\.1:" + accessPort + "$"), 60);
         chat.await(Pattern.compile("^\\* resent 2 pending messages$"), 30);
         type(chat, "/to 2 after the outage");
-        chat.await(Pattern.compile("^\\* sent to 2$"), 30);
+        Await.until("the send after the outage confirmed", Duration.ofSeconds(30),
+                () -> linesMatching(chat, "^\\* sent to 2$") == 2);
         chat.process().getOutputStream().close(); // end of input: the chat logs out and exits
         assertTrue(chat.process().waitFor(30, TimeUnit.SECONDS), chat.output());
         assertEquals(0, chat.process().exitValue(), chat.output());

@@ -106,7 +106,7 @@ class ReconnectingChatTest {
         relay.swallowReplies(); // the send reaches the server; its answer never comes back
         outbox.add(new Outgoing.ToUser(2, "stored once"), false);
         Await.until("the server stored the send", WAIT, () -> copiesOf(server, 2, "stored once") == 1);
-        relay.awaitSwallowed();
+        assertTrue(relay.awaitSwallowed(WAIT), "the answer was sent, and dropped");
         relay.cutAll();
 
         Await.until("resent after reconnecting", WAIT, () -> events.noticed("resent 1 pending message"));

@@ -45,8 +45,9 @@ final class Relay implements AutoCloseable {
         swallowReplies = true;
     }
 
-    void awaitSwallowed() throws InterruptedException {
-        swallowed.get().await();
+    /** Whether some of the server's bytes were dropped within {@code timeout}. */
+    boolean awaitSwallowed(java.time.Duration timeout) throws InterruptedException {
+        return swallowed.get().await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Resets every relayed connection (both sides) and forwards normally again for new ones. */
