@@ -1,33 +1,28 @@
 package fishchat.cli;
 
-import fishchat.client.ChatClient;
-import fishchat.client.ChatException;
-import fishchat.protocol.ErrorCode;
-import fishchat.protocol.external.offsetMsg;
+import fishchat.client.Backoff;
+import fishchat.client.ConfigDir;
+import fishchat.client.ServerRoute;
+import fishchat.client.terminal.TerminalChat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.UUID;
+import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.concurrent.Callable;
 
 @Command(name = "chat", mixinStandardHelpOptions = true,
-        description = "Interactive terminal client: /to UID text, /group GID text, /join GID, /leave GID, /quit.")
+        description = {"Interactive terminal client: /to UID text, /group GID text, /join GID, /leave GID, /help, /quit.",
+                "Reconnects by itself when the server goes away and sends what was typed meanwhile; "
+                        + "at start shows what is new since this device was last here (docs/CHAT-CLIENT.md)."})
 final class ChatCommand implements Callable<Integer> {
     @Mixin
     ConfigFlag config;
 
-    private static final String HELP = "commands: /to UID text · /group GID text · /join GID · /leave GID · /quit";
-
     @Option(names = "--gateway", defaultValue = "127.0.0.1:10000", converter = HostPort.class, paramLabel = "HOST:PORT",
-            description = "Gateway to ask for an access server (default: ${DEFAULT-VALUE}).")
+            description = "Gateway to ask for an access server, at start and at every reconnect (default: ${DEFAULT-VALUE}).")
     InetSocketAddress gateway;
 
     @Option(names = "--access", converter = HostPort.class, paramLabel = "HOST:PORT",
@@ -37,6 +32,15 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--uid", required = true, paramLabel = "UID", description = "Your user id.")
     long uid;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where to keep what this device has seen and the line history "
+                    + "(default: $XDG_CONFIG_HOME/fishchat, else ~/.config/fishchat).")
+    Path stateDir;
+
+    @Option(names = "--earlier", defaultValue = "3", paramLabel = "N",
+            description = "At start, show the last N older messages of each conversation (default: ${DEFAULT-VALUE}).")
+    int earlier;
+
     @Mixin
     ClientTokenFlags tokens;
 
@@ -45,91 +49,18 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        if (uid <= 0) {
+            throw new IllegalArgumentException("--uid must be a positive number");
+        }
+        if (earlier < 0) {
+            throw new IllegalArgumentException("--earlier must be 0 or more");
+        }
         var trust = tls.trust();
-        InetSocketAddress access = accessServer != null ? accessServer : ChatClient.askGateway(gateway, null, trust);
-        ChatClient client = ChatClient.connect(access, null, trust, new ChatClient.Listener() {
-            @Override
-            public void onMessage(offsetMsg m) {
-                String from = m.getGroupID() != 0 ? "group " + m.getGroupID() + " from " + m.getSourceUID()
-                        : "from " + m.getSourceUID();
-                out.printf("[%s #%d %s] %s%n", from, m.getSeq(), Instant.ofEpochMilli(m.getSentAtMillis()), m.getMsg());
-            }
-
-            @Override
-            public void onClosed() {
-                out.println("* connection closed");
-            }
-        });
-        try (client) {
-            long newest = client.login(uid, tokens.minter().tokenFor(uid), 0);
-            out.printf("* logged in as %d on %s; %d messages in your inbox%n* %s%n",
-                    uid, HostPort.format(access), newest, HELP);
-            Thread pinger = Thread.ofVirtual().name("chat-ping").start(() -> pingLoop(client));
-            try {
-                repl(client, out);
-            } finally {
-                pinger.interrupt();
-            }
-            if (!client.isClosed()) {
-                client.logout();
-            }
-        } catch (ChatException e) {
-            System.err.println("fishchat chat: " + e.getMessage());
-            return 1;
-        }
-        return 0;
-    }
-
-    private static void pingLoop(ChatClient client) {
-        try {
-            while (!client.isClosed()) {
-                Thread.sleep(30_000);
-                client.ping();
-            }
-        } catch (InterruptedException | IOException e) {
-            // ends with the session
-        }
-    }
-
-    private static void repl(ChatClient client, PrintStream out) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while (!client.isClosed() && (line = in.readLine()) != null) {
-            line = line.strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] words = line.split("\\s+", 3);
-            try {
-                switch (words[0]) {
-                    case "/quit" -> {
-                        return;
-                    }
-                    case "/to" -> report(out, "sent", client.sendP2P(Long.parseLong(words[1]), newId(), text(words)));
-                    case "/group" -> report(out, "sent", client.sendGroup(Long.parseLong(words[1]), newId(), text(words)));
-                    case "/join" -> report(out, "joined", client.join(Long.parseLong(words[1])));
-                    case "/leave" -> report(out, "left", client.leave(Long.parseLong(words[1])));
-                    default -> out.println("* " + HELP);
-                }
-            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-                out.println("* " + HELP);
-            }
-        }
-    }
-
-    private static String text(String[] words) {
-        if (words.length < 3) {
-            throw new ArrayIndexOutOfBoundsException("no text");
-        }
-        return words[2];
-    }
-
-    private static String newId() {
-        return UUID.randomUUID().toString();
-    }
-
-    private static void report(PrintStream out, String what, ErrorCode code) {
-        out.println(code == ErrorCode.OK ? "* " + what : "* failed: " + (code == null ? "?" : code.code() + " " + code.text()));
+        ServerRoute route = accessServer != null ? ServerRoute.straightTo(accessServer, trust)
+                : ServerRoute.throughGateway(gateway, trust);
+        ClientTokenFlags.Minter minter = tokens.minter(); // a missing token source is a flag error, before connecting
+        TerminalChat.Options options = new TerminalChat.Options(route, uid, minter::tokenFor,
+                stateDir != null ? stateDir : ConfigDir.current(), earlier, Backoff.standard(), ZoneId.systemDefault());
+        return TerminalChat.onSystemTerminal(options).run();
     }
 }

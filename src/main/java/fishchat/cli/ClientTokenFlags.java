@@ -46,7 +46,16 @@ final class ClientTokenFlags {
             return tokens::tokenFor;
         }
         if (data != null) {
-            HmacTokens tokens = new HmacTokens(SecretFile.load(data.resolve(SecretFile.DEFAULT_NAME)), Clock.systemUTC());
+            Path secretFile = data.resolve(SecretFile.DEFAULT_NAME);
+            byte[] secret;
+            try {
+                secret = SecretFile.load(secretFile);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // The bare exception says only the path; say what it is and what to do.
+                throw new IOException("no token secret at " + secretFile + " (the server creates it: start it with --data "
+                        + data + " first, or give --token)", e);
+            }
+            HmacTokens tokens = new HmacTokens(secret, Clock.systemUTC());
             return uid -> tokens.mint(uid, Duration.ofHours(24));
         }
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

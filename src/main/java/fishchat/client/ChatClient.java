@@ -49,6 +49,15 @@ public final class ChatClient implements Closeable {
 
         default void onClosed() {
         }
+
+        /**
+         * The connection ended, and why: a {@link ChatException} with
+         * {@link ErrorCode#SESSION_REPLACED} when a newer login of the same user took its
+         * place, else the I/O failure or end of stream. Calls {@link #onClosed()} unless overridden.
+         */
+        default void onClosed(IOException cause) {
+            onClosed();
+        }
     }
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -178,6 +187,32 @@ public final class ChatClient implements Closeable {
 
     public void logout() throws IOException {
         request(ReqLogout.newBuilder().setCmd(Cmd.LOGOUT.code()).setUID(uid).build(), ResLogout.parser());
+    }
+
+    /**
+     * Reads the inbox after {@code afterSeq} up to and including {@code upToSeq}, oldest first,
+     * page by page, without moving the background sync's position: for showing what was
+     * stored before this login (the sync loop, started {@link #FROM_NEWEST}, carries on from there).
+     */
+    public void readInbox(long afterSeq, long upToSeq, java.util.function.Consumer<offsetMsg> each) throws IOException {
+        long from = afterSeq;
+        while (from < upToSeq) {
+            ResSyncMsg page = request(ReqSyncMsg.newBuilder().setCmd(Cmd.SYNC_MSG.code())
+                    .setUID(uid).setCurrentID(from).build(), ResSyncMsg.parser());
+            check(page.getErrCode(), page.getErrStr());
+            for (offsetMsg m : page.getMsgsList()) {
+                if (m.getSeq() > upToSeq) {
+                    return;
+                }
+                if (m.getSeq() > from) {
+                    each.accept(m);
+                }
+            }
+            if (page.getMsgsCount() == 0 || !page.getMore() || page.getCurrentID() <= from) {
+                return; // nothing more is stored (older messages may have been purged)
+            }
+            from = page.getCurrentID();
+        }
     }
 
     /** The seq of the newest message handed to the listener. */
@@ -395,7 +430,7 @@ public final class ChatClient implements Closeable {
             // already closing
         }
         if (first) {
-            listener.onClosed();
+            listener.onClosed(cause);
         }
     }
 
