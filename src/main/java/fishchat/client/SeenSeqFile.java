@@ -1,5 +1,7 @@
 package fishchat.client;
 
+import fishchat.common.PrivateFiles;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -58,7 +60,7 @@ public final class SeenSeqFile {
 
     /** Replaces the saved seq with this one. */
     public void write(long lastSeq) throws IOException {
-        Path temp = PrivateFiles.createTempFile(file.getParent(), file.getFileName().toString());
+        Path temp = PrivateFiles.tempFile(file.getParent(), file.getFileName().toString());
         try {
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                 out.write("# fishchat chat: the newest message this device has seen\n");

@@ -69,9 +69,11 @@ public final class PrivateFiles {
         }
     }
 
-    /** 0600, for a file about to be made by moving a temporary file into place. */
-    public static java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> fileAttribute() {
-        return PosixFilePermissions.asFileAttribute(FILE);
+    /** A new empty 0600 file in {@code dir} (made 0700 if missing), to write and then move into place. */
+    public static Path tempFile(Path dir, String prefix) throws IOException {
+        directory(dir);
+        return POSIX ? Files.createTempFile(dir, prefix, ".tmp", PosixFilePermissions.asFileAttribute(FILE))
+                : Files.createTempFile(dir, prefix, ".tmp");
     }
 
     private static void narrow(Path path, Set<PosixFilePermission> wanted) throws IOException {

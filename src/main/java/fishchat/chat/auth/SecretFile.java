@@ -53,9 +53,7 @@ public final class SecretFile {
     private static void create(Path file) throws IOException {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        Path parent = file.toAbsolutePath().getParent();
-        PrivateFiles.directory(parent);
-        Path temp = Files.createTempFile(parent, ".secret", ".tmp", PrivateFiles.fileAttribute());
+        Path temp = PrivateFiles.tempFile(file.toAbsolutePath().getParent(), ".secret");
         Files.writeString(temp, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
         try {
             Files.move(temp, file); // never replaces: two processes starting at once keep the first secret

@@ -1,6 +1,6 @@
 package fishchat.client.terminal;
 
-import fishchat.client.PrivateFiles;
+import fishchat.common.PrivateFiles;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -35,7 +35,8 @@ final class JLineConsole implements Console {
         boolean keepHistory = true;
         try {
             // Typed messages are private: the history file is the user's alone (JLine would create it 0644).
-            PrivateFiles.createFileIfMissing(historyFile);
+            PrivateFiles.directory(historyFile.getParent());
+            PrivateFiles.file(historyFile);
         } catch (IOException | UnsupportedOperationException e) {
             keepHistory = false; // e.g. a read-only home: history for this run only, the chat goes on
         }
