@@ -14,6 +14,10 @@ public enum Cmd {
     JOIN_GROUP(20009),
     LEAVE_GROUP(20010),
     KICK(20011),
+    /** fishchat: presence of some users now, and pushes of their changes to this session (opt-in). */
+    PRESENCE(20012),
+    /** fishchat: pushed to a session that sent {@link #PRESENCE}, never to another. */
+    PRESENCE_CHANGE(20013),
     ERROR(90001);
 
     private final int code;
@@ -26,7 +30,7 @@ public enum Cmd {
         return code;
     }
 
-    private static final Cmd[] ACCESS = new Cmd[12]; // 20000..20011, looked up on every frame
+    private static final Cmd[] ACCESS = new Cmd[14]; // 20000..20013, looked up on every frame
     private static final Cmd[] ALL = values();
 
     static {

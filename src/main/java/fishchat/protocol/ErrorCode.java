@@ -13,7 +13,12 @@ public enum ErrorCode {
     NOT_LOGGED_IN(93003, "not logged in"),
     TOKEN_EXPIRED(93004, "token expired"),
     UID_MISMATCH(93005, "uid does not match the session"),
-    SESSION_REPLACED(93006, "logged in on too many devices: this session was replaced");
+    SESSION_REPLACED(93006, "logged in on too many devices: this session was replaced"),
+    /**
+     * A bad token of a kind FishChatServer2's clients already know (93002), with its own words:
+     * the server API revoked every token of the user issued before some moment, this one among them.
+     */
+    TOKEN_REVOKED(93002, "token revoked");
 
     private final int code;
     private final String text;
@@ -33,6 +38,7 @@ public enum ErrorCode {
 
     private static final ErrorCode[] ALL = values();
 
+    /** The first code with this number (for 93002: {@link #BAD_TOKEN}), or null. */
     public static ErrorCode of(int code) {
         for (ErrorCode e : ALL) {
             if (e.code == code) {
@@ -40,5 +46,15 @@ public enum ErrorCode {
             }
         }
         return null;
+    }
+
+    /** The code with this number and text when there is one ({@link #TOKEN_REVOKED}), else {@link #of(int)}. */
+    public static ErrorCode of(int code, String text) {
+        for (ErrorCode e : ALL) {
+            if (e.code == code && e.text.equals(text)) {
+                return e;
+            }
+        }
+        return of(code);
     }
 }
