@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Tokens of the form {@code <uid>.<expiry epoch seconds>.<base64url HMAC-SHA256>}, signed
- * with the deployment's secret. A token names its uid, so one user's token never logs in
- * another, and its expiry, so a leaked token stops working by itself.
+ * Tokens of the form {@code <uid>.<expiry epoch seconds>.<issued-at epoch milliseconds>.<base64url
+ * HMAC-SHA256>}, signed with the deployment's secret. A token names its uid, so one user's token
+ * never logs in another; its expiry, so a leaked token stops working by itself; and when it was
+ * issued, so that a revocation ("every token of this uid issued before now") can tell old tokens
+ * from new ones. Tokens of the earlier form {@code <uid>.<expiry>.<signature>} (minted elsewhere by
+ * that contract) still verify; they do not say when they were issued, so a revocation refuses them.
  */
 public final class HmacTokens implements TokenVerifier {
     private static final String ALGORITHM = "HmacSHA256";
@@ -30,9 +33,32 @@ public final class HmacTokens implements TokenVerifier {
     }
 
     public String mint(long uid, Duration ttl) {
+        return mint(uid, ttl, clock.millis());
+    }
+
+    /**
+     * A token issued at {@code issuedAtMillis} (not before now): the server API mints after a
+     * revocation with an issue time not before it, so that a node whose clock lags the one that
+     * revoked still hands out a token that works.
+     */
+    public String mint(long uid, Duration ttl, long issuedAtMillis) {
         long expiry = clock.instant().plus(ttl).getEpochSecond();
-        String claims = uid + "." + expiry;
+        String claims = uid + "." + expiry + "." + issuedAtMillis;
         return claims + "." + sign(claims);
+    }
+
+    /** When a token says it was issued (epoch milliseconds), or 0 when it does not say (the three-part form). */
+    @Override
+    public long issuedAtMillis(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 4) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(parts[2]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     @Override
@@ -41,8 +67,7 @@ public final class HmacTokens implements TokenVerifier {
             return ErrorCode.NO_TOKEN;
         }
         int second = token.lastIndexOf('.');
-        int first = second <= 0 ? -1 : token.lastIndexOf('.', second - 1);
-        if (first <= 0) {
+        if (second <= 0) {
             return ErrorCode.BAD_TOKEN;
         }
         String claims = token.substring(0, second);
@@ -50,11 +75,19 @@ public final class HmacTokens implements TokenVerifier {
         if (!MessageDigest.isEqual(given, sign(claims).getBytes(StandardCharsets.US_ASCII))) {
             return ErrorCode.BAD_TOKEN;
         }
+        // The claims are uid.expiry, or uid.expiry.issuedAt: split them from the front.
+        String[] parts = claims.split("\\.", -1);
+        if (parts.length != 2 && parts.length != 3) {
+            return ErrorCode.BAD_TOKEN;
+        }
         long tokenUid;
         long expiry;
         try {
-            tokenUid = Long.parseLong(token.substring(0, first));
-            expiry = Long.parseLong(token.substring(first + 1, second));
+            tokenUid = Long.parseLong(parts[0]);
+            expiry = Long.parseLong(parts[1]);
+            if (parts.length == 3) {
+                Long.parseLong(parts[2]);
+            }
         } catch (NumberFormatException e) {
             return ErrorCode.BAD_TOKEN;
         }

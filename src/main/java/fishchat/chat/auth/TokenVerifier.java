@@ -6,4 +6,12 @@ import fishchat.protocol.ErrorCode;
 public interface TokenVerifier {
     /** {@link ErrorCode#OK}, or why not: NO_TOKEN, BAD_TOKEN, TOKEN_EXPIRED. */
     ErrorCode verify(long uid, String token);
+
+    /**
+     * When a token that {@link #verify} accepted was issued (epoch milliseconds), or 0 when it does
+     * not say: a revocation refuses every token issued before it, and one that does not say.
+     */
+    default long issuedAtMillis(String token) {
+        return 0;
+    }
 }
