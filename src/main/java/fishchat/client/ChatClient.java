@@ -147,7 +147,16 @@ public final class ChatClient implements Closeable {
      * {@link #FROM_NEWEST}: only what arrives from now on) in the background.
      */
     public long login(long uid, String token, long fromSeq) throws IOException {
-        ResLogin res = request(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(uid).setToken(token).build(),
+        return login(uid, token, fromSeq, false);
+    }
+
+    /**
+     * As {@link #login(long, String, long)}; with {@code ownCopies} the inbox also holds what this
+     * user sends one-to-one (from any device), as messages whose sourceUID is the user.
+     */
+    public long login(long uid, String token, long fromSeq, boolean ownCopies) throws IOException {
+        ResLogin res = request(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(uid).setToken(token)
+                        .setOwnCopies(ownCopies).build(),
                 ResLogin.parser());
         check(res.getErrCode(), res.getErrStr());
         this.uid = uid;
@@ -230,7 +239,7 @@ public final class ChatClient implements Closeable {
 
     private static void check(int errCode, String errStr) throws ChatException {
         if (errCode != 0) {
-            throw new ChatException(ErrorCode.of(errCode), errStr);
+            throw new ChatException(ErrorCode.of(errCode, errStr), errStr);
         }
     }
 
@@ -307,8 +316,10 @@ public final class ChatClient implements Closeable {
                 }
                 if (cmd == Cmd.KICK.code()) {
                     // A push, not a reply: matching it to a pending request would shift every reply.
-                    failure = new ChatException(ErrorCode.SESSION_REPLACED,
-                            fishchat.protocol.external.ResKick.parseFrom(body).getReason());
+                    var kick = fishchat.protocol.external.ResKick.parseFrom(body);
+                    ErrorCode why = ErrorCode.of(kick.getErrCode(), kick.getErrStr());
+                    failure = new ChatException(why == null || why == ErrorCode.OK ? ErrorCode.SESSION_REPLACED : why,
+                            kick.getReason());
                     break;
                 }
                 CompletableFuture<byte[]> next;

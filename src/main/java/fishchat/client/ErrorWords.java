@@ -51,6 +51,7 @@ public final class ErrorWords {
             case TOKEN_EXPIRED -> "this token has expired; ask for a new one (fishchat token --uid " + uid + ")";
             case UID_MISMATCH -> "the server says this request is not from uid " + uid + ", the uid this session logged in as";
             case SESSION_REPLACED -> "you logged in on another device, which replaced this session";
+            case TOKEN_REVOKED -> "the tokens of uid " + uid + " were revoked; ask for a new one (fishchat token --uid " + uid + ")";
         };
     }
 }

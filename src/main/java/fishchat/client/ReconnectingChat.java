@@ -26,7 +26,7 @@ import java.util.function.LongFunction;
 public final class ReconnectingChat implements Closeable {
     /** Logins refused for what the user must fix: trying again cannot help. */
     private static final Set<ErrorCode> FINAL_LOGIN_REFUSALS = Set.of(ErrorCode.BAD_TOKEN, ErrorCode.TOKEN_EXPIRED,
-            ErrorCode.NO_TOKEN, ErrorCode.UID_MISMATCH, ErrorCode.REQUEST_ERR);
+            ErrorCode.TOKEN_REVOKED, ErrorCode.NO_TOKEN, ErrorCode.UID_MISMATCH, ErrorCode.REQUEST_ERR);
     /** The server closes sessions silent for 90 s (--idle-timeout); a ping also finds a dead connection. */
     private static final Duration PING_INTERVAL = Duration.ofSeconds(30);
     /** A connection that lasted this long was a good one: the next loss starts the backoff from the beginning. */
@@ -137,7 +137,7 @@ public final class ReconnectingChat implements Closeable {
         listener.client = client;
         long newest;
         try {
-            newest = client.login(uid, tokens.apply(uid), fromSeq);
+            newest = client.login(uid, tokens.apply(uid), fromSeq, true);
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
@@ -213,8 +213,9 @@ public final class ReconnectingChat implements Closeable {
             } finally {
                 lock.unlock();
             }
-            if (cause instanceof ChatException kicked && kicked.code() == ErrorCode.SESSION_REPLACED) {
-                stop(ErrorWords.of(ErrorCode.SESSION_REPLACED, Attempt.login(uid)) + "; not reconnecting");
+            if (cause instanceof ChatException kicked
+                    && (kicked.code() == ErrorCode.SESSION_REPLACED || kicked.code() == ErrorCode.TOKEN_REVOKED)) {
+                stop(ErrorWords.of(kicked.code(), Attempt.login(uid)) + "; not reconnecting");
                 return;
             }
             Duration wait = backoff.delay(attempt++);
