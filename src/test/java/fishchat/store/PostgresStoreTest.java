@@ -134,6 +134,8 @@ class PostgresStoreTest {
             }
             Await.until("B heard of all 1000 inboxes", Duration.ofSeconds(10), () -> atB.newest.size() == 1_000);
             assertTrue(atB.newest.values().stream().allMatch(seq -> seq == 1));
+            Await.until("B heard of 1's own copies, apart", Duration.ofSeconds(10),
+                    () -> Long.valueOf(1_000).equals(atB.newestOwn.get(1L)));
             Thread.sleep(300);
             assertTrue(atA.newest.isEmpty(), "a node does not hear its own commits");
         }
@@ -246,7 +248,8 @@ class PostgresStoreTest {
                 assertEquals(i + 1, inbox.get(i).seq());
             }
             assertEquals(1, inbox.stream().filter(m -> m.msgId().equals("same-key")).count());
-            assertEquals(n / 4, readAll(a, 1).size(), "the group sender's own inbox has its group messages");
+            assertEquals(n / 4 + n / 4, readAll(a, 1).size(),
+                    "the group sender's own inbox has its group messages and its own copies of what it sent to 5");
         }
     }
 
@@ -254,15 +257,74 @@ class PostgresStoreTest {
     void retentionPurgesInBoundedChunks() {
         try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
             for (int i = 0; i < 25; i++) {
-                a.append(new NewMessage(1, 2, 0, "old" + i, "x", 1_000));
+                a.append(new NewMessage(0, 2, 0, "old" + i, "x", 1_000)); // system notices: one copy each
             }
-            a.append(new NewMessage(1, 2, 0, "new", "x", 5_000));
+            a.append(new NewMessage(0, 2, 0, "new", "x", 5_000));
             assertEquals(10, a.purgeOlderThan(2_000, 10));
             assertEquals(10, a.purgeOlderThan(2_000, 10));
             assertEquals(5, a.purgeOlderThan(2_000, 10));
             assertEquals(0, a.purgeOlderThan(2_000, 10));
             assertEquals(List.of("new"), readAll(a, 2).stream().map(StoredMessage::msgId).toList());
             assertEquals(26, a.lastSeq(2), "purging never lowers the sequence");
+        }
+    }
+
+    @Test
+    void ownCopiesAndSystemNotices() {
+        try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
+            ServerApiStoreChecks.ownCopiesAndSystemNotices(a);
+        }
+    }
+
+    @Test
+    void revocationsKeepTheLaterTimeAndAreReadWithTheNewestSeq() {
+        try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
+            ServerApiStoreChecks.revocationsKeepTheLaterTimeAndAreReadWithTheNewestSeq(a);
+        }
+    }
+
+    @Test
+    void membersComeInPages() {
+        try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
+            ServerApiStoreChecks.membersComeInPages(a);
+        }
+    }
+
+    @Test
+    void presenceAddsUpNodesAndSweepsNodesWhoseLeaseRanOut() {
+        try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
+            ServerApiStoreChecks.presenceAddsUpNodesAndSweepsNodesWhoseLeaseRanOut(a);
+        }
+    }
+
+    @Test
+    void outboxHoldsAnEventPerRecipientAndPresenceChangeForClaimedReceivers() {
+        try (PostgresStore a = PostgresStore.open(settings(newUrl()), TIMEOUT)) {
+            ServerApiStoreChecks.outboxHoldsAnEventPerRecipientAndPresenceChangeForClaimedReceivers(a);
+        }
+    }
+
+    /** A revocation and presence changes made through one node reach the other node's subscribers. */
+    @Test
+    void revocationsAndPresenceChangesReachTheOtherNode() throws Exception {
+        String url = newUrl();
+        try (PostgresStore a = PostgresStore.open(settings(url), TIMEOUT); PostgresStore b = PostgresStore.open(settings(url), TIMEOUT)) {
+            Recorder atA = new Recorder();
+            Recorder atB = new Recorder();
+            a.subscribe(atA);
+            b.subscribe(atB);
+            awaitFeedUp(a);
+            awaitFeedUp(b);
+            assertEquals(5_000, a.revoke(42, 5_000));
+            Await.until("B heard of the revocation", Duration.ofSeconds(10), () -> Long.valueOf(5_000).equals(atB.revoked.get(42L)));
+            a.presence().renewLease("node-a", 1_000, Duration.ofSeconds(7));
+            assertEquals(List.of(new Presence(43, 2, 1_000)), a.presence().record("node-a", Map.of(43L, 2), 1_000));
+            Await.until("B heard 43 come online", Duration.ofSeconds(10), () -> atB.presence.contains(new Presence(43, 2, 1_000)));
+            assertEquals(List.of(new Presence(43, 0, 9_000)), b.presence().sweepExpired(9_000), "B sweeps A once its lease ran out");
+            Await.until("A heard 43 go offline", Duration.ofSeconds(10), () -> atA.presence.contains(new Presence(43, 0, 9_000)));
+            Thread.sleep(300);
+            assertTrue(atA.revoked.isEmpty() && !atB.presence.contains(new Presence(43, 0, 9_000)),
+                    "a node does not hear its own commits");
         }
     }
 
@@ -310,14 +372,27 @@ class PostgresStoreTest {
         }
     }
 
-    /** A subscriber that remembers the newest seq it heard per uid. */
+    /** A subscriber that remembers the newest seq it heard per uid (own copies apart), revocations and presence changes. */
     private static final class Recorder implements DeliveryListener {
         final Map<Long, Long> newest = new ConcurrentHashMap<>();
+        final Map<Long, Long> newestOwn = new ConcurrentHashMap<>();
+        final Map<Long, Long> revoked = new ConcurrentHashMap<>();
+        final List<Presence> presence = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicInteger resyncs = new AtomicInteger();
 
         @Override
         public void delivered(List<Delivery> deliveries) {
-            deliveries.forEach(d -> newest.merge(d.uid(), d.seq(), Math::max));
+            deliveries.forEach(d -> (d.ownCopy() ? newestOwn : newest).merge(d.uid(), d.seq(), Math::max));
+        }
+
+        @Override
+        public void revoked(long uid, long atMillis) {
+            revoked.put(uid, atMillis);
+        }
+
+        @Override
+        public void presenceChanged(List<Presence> changes) {
+            presence.addAll(changes);
         }
 
         @Override

@@ -128,7 +128,7 @@ class SqliteStoreTest {
         try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
             store.append(new NewMessage(1, 2, 0, "", "old", 1_000));
             store.append(new NewMessage(1, 2, 0, "", "new", 5_000));
-            assertEquals(1, store.purgeOlderThan(2_000, 100));
+            assertEquals(2, store.purgeOlderThan(2_000, 100), "the message and the sender's own copy");
             assertEquals(List.of("new"), store.readInbox(2, 0, 10).stream().map(StoredMessage::body).toList());
             assertEquals(3, store.append(new NewMessage(1, 2, 0, "", "later", 6_000)).deliveries().get(0).seq());
         }
@@ -138,13 +138,13 @@ class SqliteStoreTest {
     void purgeWorksInBoundedChunks() {
         try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
             for (int i = 0; i < 5; i++) {
-                store.append(new NewMessage(1, 2, 0, "id" + i, "old", 1_000));
+                store.append(new NewMessage(0, 2, 0, "id" + i, "old", 1_000)); // system notices: one copy each
             }
             assertEquals(2, store.purgeOlderThan(2_000, 2));
             assertEquals(2, store.purgeOlderThan(2_000, 2));
             assertEquals(1, store.purgeOlderThan(2_000, 2));
             assertEquals(0, store.purgeOlderThan(2_000, 2));
-            assertEquals(AppendResult.Status.STORED, store.append(new NewMessage(1, 2, 0, "id0", "reused", 3_000)).status(),
+            assertEquals(AppendResult.Status.STORED, store.append(new NewMessage(0, 2, 0, "id0", "reused", 3_000)).status(),
                     "purged dedup keys are free again");
         }
     }
@@ -175,5 +175,40 @@ class SqliteStoreTest {
         store.close();
         assertThrows(StoreUnavailableException.class, () -> store.append(p2p(1, 2, "", "x")));
         assertThrows(StoreUnavailableException.class, () -> store.lastSeq(2));
+    }
+
+    @Test
+    void ownCopiesAndSystemNotices() {
+        try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
+            ServerApiStoreChecks.ownCopiesAndSystemNotices(store);
+        }
+    }
+
+    @Test
+    void revocationsKeepTheLaterTimeAndAreReadWithTheNewestSeq() {
+        try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
+            ServerApiStoreChecks.revocationsKeepTheLaterTimeAndAreReadWithTheNewestSeq(store);
+        }
+    }
+
+    @Test
+    void membersComeInPages() {
+        try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
+            ServerApiStoreChecks.membersComeInPages(store);
+        }
+    }
+
+    @Test
+    void presenceAddsUpNodesAndSweepsNodesWhoseLeaseRanOut() {
+        try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
+            ServerApiStoreChecks.presenceAddsUpNodesAndSweepsNodesWhoseLeaseRanOut(store);
+        }
+    }
+
+    @Test
+    void outboxHoldsAnEventPerRecipientAndPresenceChangeForClaimedReceivers() {
+        try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
+            ServerApiStoreChecks.outboxHoldsAnEventPerRecipientAndPresenceChangeForClaimedReceivers(store);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package fishchat.store.jdbc;
 
+import fishchat.store.LoginState;
 import fishchat.store.NewMessage;
 import fishchat.store.StoredMessage;
 
@@ -15,6 +16,7 @@ public final class InboxQueries {
             SELECT seq, source_uid, target_uid, group_id, msg_id, body, sent_at
             FROM inbox WHERE uid = ? AND seq > ? ORDER BY seq LIMIT ?""";
     public static final String LAST_SEQ = "SELECT last_seq FROM user_seq WHERE uid = ?";
+    public static final String LOGIN_STATE = "SELECT last_seq, revoked_at FROM user_seq WHERE uid = ?";
 
     private InboxQueries() {
     }
@@ -34,6 +36,14 @@ public final class InboxQueries {
             }
         }
         return page;
+    }
+
+    /** Runs a prepared {@link #LOGIN_STATE}. */
+    public static LoginState loginState(PreparedStatement ps, long uid) throws SQLException {
+        ps.setLong(1, uid);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new LoginState(rs.getLong(1), rs.getLong(2)) : LoginState.NEW_USER;
+        }
     }
 
     /** Runs a prepared {@link #LAST_SEQ}. */

@@ -15,6 +15,8 @@ public final class Memberships {
     private static final String JOIN = "INSERT INTO group_members (group_id, uid) VALUES (?, ?) ON CONFLICT DO NOTHING";
     private static final String LEAVE = "DELETE FROM group_members WHERE group_id = ? AND uid = ?";
     private static final String MEMBERS = "SELECT uid FROM group_members WHERE group_id = ? ORDER BY uid";
+    private static final String MEMBERS_PAGE =
+            "SELECT uid FROM group_members WHERE group_id = ? AND uid > ? ORDER BY uid LIMIT ?";
 
     private Memberships() {
     }
@@ -47,6 +49,21 @@ public final class Memberships {
     public static List<Long> members(Statements statements, long groupId) throws SQLException {
         PreparedStatement ps = statements.prepare(MEMBERS);
         ps.setLong(1, groupId);
+        List<Long> members = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                members.add(rs.getLong(1));
+            }
+        }
+        return members;
+    }
+
+    /** Up to {@code limit} members with a uid above {@code afterUid}, by uid. */
+    public static List<Long> members(Statements statements, long groupId, long afterUid, int limit) throws SQLException {
+        PreparedStatement ps = statements.prepare(MEMBERS_PAGE);
+        ps.setLong(1, groupId);
+        ps.setLong(2, afterUid);
+        ps.setInt(3, limit);
         List<Long> members = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

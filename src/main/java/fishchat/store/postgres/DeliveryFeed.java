@@ -2,12 +2,13 @@ package fishchat.store.postgres;
 
 import fishchat.store.Delivery;
 import fishchat.store.DeliveryListener;
+import fishchat.store.Presence;
 import fishchat.store.Subscription;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The listeners of one store, and the one way a store tells them anything. */
+/** The listeners of one store, and the one way a store tells them what other nodes committed. */
 final class DeliveryFeed {
     private static final System.Logger LOG = System.getLogger(DeliveryFeed.class.getName());
 
@@ -24,6 +25,26 @@ final class DeliveryFeed {
                 listener.delivered(deliveries);
             } catch (RuntimeException e) { // one broken listener must not stop the others, nor the store
                 LOG.log(System.Logger.Level.ERROR, "delivery listener failed", e);
+            }
+        }
+    }
+
+    void revoked(long uid, long atMillis) {
+        for (DeliveryListener listener : listeners) {
+            try {
+                listener.revoked(uid, atMillis);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "delivery listener failed on a revocation", e);
+            }
+        }
+    }
+
+    void presenceChanged(List<Presence> changes) {
+        for (DeliveryListener listener : listeners) {
+            try {
+                listener.presenceChanged(changes);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "delivery listener failed on a presence change", e);
             }
         }
     }

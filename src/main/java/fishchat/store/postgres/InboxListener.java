@@ -10,7 +10,8 @@ import java.sql.Statement;
 import java.time.Duration;
 
 /**
- * The node's one {@code LISTEN} connection: relays other nodes' commits to the feed. When
+ * The node's one {@code LISTEN} connection (on every channel of {@link InboxNotifications}):
+ * relays other nodes' commits to the feed. When
  * the connection breaks it reconnects with backoff and then asks the feed's listeners to
  * resynchronize, since whatever was notified meanwhile is lost.
  *
@@ -64,7 +65,9 @@ final class InboxListener implements AutoCloseable {
         while (running) {
             try (Connection c = settings.connect(APPLICATION_NAME)) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + InboxNotifications.CHANNEL);
+                    for (String channel : InboxNotifications.CHANNELS) {
+                        s.execute("LISTEN " + channel);
+                    }
                 }
                 if (connectedBefore) {
                     reconnects++;
@@ -110,15 +113,26 @@ final class InboxListener implements AutoCloseable {
                 continue;
             }
             for (PGNotification n : notifications) {
-                relay(n.getParameter());
+                relay(n.getName(), n.getParameter());
             }
         }
     }
 
-    private void relay(String payload) {
+    private void relay(String channel, String payload) {
         try {
-            if (!origin.equals(InboxNotifications.origin(payload))) {
-                feed.publish(InboxNotifications.deliveries(payload));
+            if (origin.equals(InboxNotifications.origin(payload))) {
+                return;
+            }
+            switch (channel) {
+                case InboxNotifications.CHANNEL -> feed.publish(InboxNotifications.deliveries(payload, false));
+                case InboxNotifications.OWN_CHANNEL -> feed.publish(InboxNotifications.deliveries(payload, true));
+                case InboxNotifications.REVOKE_CHANNEL -> {
+                    for (long[] revocation : InboxNotifications.revocations(payload)) {
+                        feed.revoked(revocation[0], revocation[1]);
+                    }
+                }
+                case InboxNotifications.PRESENCE_CHANNEL -> feed.presenceChanged(InboxNotifications.presence(payload));
+                default -> LOG.log(System.Logger.Level.WARNING, "store feed: ignored a notification on {0}", channel);
             }
         } catch (IllegalArgumentException e) { // someone else's NOTIFY on our channel: not ours to act on
             LOG.log(System.Logger.Level.WARNING, "store feed: ignored a malformed notification: {0}", e.getMessage());

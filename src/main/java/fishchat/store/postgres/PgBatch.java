@@ -3,6 +3,8 @@ package fishchat.store.postgres;
 import fishchat.store.AppendResult;
 import fishchat.store.Delivery;
 import fishchat.store.NewMessage;
+import fishchat.store.jdbc.ClosingStatements;
+import fishchat.store.jdbc.RecordedTargets;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -17,23 +19,31 @@ import java.util.Map;
 
 /**
  * One group-commit transaction on a pooled connection: the batch's messages go to
- * {@code fishchat_append_many} in one round trip, then one NOTIFY per 7.9 KB of (uid,
- * newest seq) pairs, then COMMIT (NOTIFY is delivered only when the commit is).
+ * {@code fishchat_append_many} in one round trip (with the webhook receivers to write events
+ * for), then one NOTIFY per 7.9 KB of (uid, newest seq) pairs, own copies on a channel of their
+ * own, then COMMIT (NOTIFY is delivered only when the commit is).
  *
  * <p>When the batch call fails, it is rolled back and each message is tried alone (each
  * behind a savepoint), so a message the database refuses fails only its own sender.
  */
 final class PgBatch {
     private static final String APPEND_MANY =
-            "SELECT idx, status, uids, seqs FROM fishchat_append_many(?, ?, ?, ?, ?, ?)";
+            "SELECT idx, status, uids, seqs FROM fishchat_append_many(?, ?, ?, ?, ?, ?, ?)";
 
     private final Connection connection;
     private final List<PendingAppend> pending = new ArrayList<>();
     private final Map<Long, Long> newestSeqs = new HashMap<>();
+    private final Map<Long, Long> newestOwnCopies = new HashMap<>();
+    private final RecordedTargets webhooks;
 
-    PgBatch(Connection connection) throws SQLException {
+    PgBatch(Connection connection, RecordedTargets webhooks) throws SQLException {
         this.connection = connection;
+        this.webhooks = webhooks;
         connection.setAutoCommit(false);
+    }
+
+    Connection connection() {
+        return connection;
     }
 
     /** Queues a message for this batch; its outcome is known after {@link #commit}. */
@@ -82,6 +92,10 @@ final class PgBatch {
             bodies[i] = m.body();
             sentAt[i] = m.sentAtMillis();
         }
+        List<String> receivers;
+        try (ClosingStatements statements = new ClosingStatements(connection)) {
+            receivers = webhooks.current(statements, System.currentTimeMillis());
+        }
         try (PreparedStatement ps = connection.prepareStatement(APPEND_MANY)) {
             ps.setArray(1, connection.createArrayOf("bigint", senders));
             ps.setArray(2, connection.createArrayOf("bigint", targets));
@@ -89,22 +103,24 @@ final class PgBatch {
             ps.setArray(4, connection.createArrayOf("text", msgIds));
             ps.setArray(5, connection.createArrayOf("text", bodies));
             ps.setArray(6, connection.createArrayOf("bigint", sentAt));
+            ps.setArray(7, connection.createArrayOf("text", receivers.toArray()));
             AppendResult[] outcomes = new AppendResult[n];
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    outcomes[rs.getInt(1) - 1] = outcome(rs.getString(2), rs.getArray(3), rs.getArray(4));
+                    int i = rs.getInt(1) - 1;
+                    outcomes[i] = outcome(batch.get(i).message, rs.getString(2), rs.getArray(3), rs.getArray(4));
                 }
             }
             for (int i = 0; i < n; i++) { // only once every row came back: a failure above leaves nothing half-recorded
                 batch.get(i).stored(outcomes[i]);
                 for (Delivery d : outcomes[i].deliveries()) {
-                    newestSeqs.merge(d.uid(), d.seq(), Math::max);
+                    (d.ownCopy() ? newestOwnCopies : newestSeqs).merge(d.uid(), d.seq(), Math::max);
                 }
             }
         }
     }
 
-    private static AppendResult outcome(String status, Array uidArray, Array seqArray) throws SQLException {
+    private static AppendResult outcome(NewMessage m, String status, Array uidArray, Array seqArray) throws SQLException {
         switch (status) {
             case "duplicate":
                 return AppendResult.DUPLICATE;
@@ -119,7 +135,8 @@ final class PgBatch {
         Long[] seqs = longs(seqArray);
         List<Delivery> deliveries = new ArrayList<>(uids.length);
         for (int i = 0; i < uids.length; i++) {
-            deliveries.add(new Delivery(uids[i], seqs[i]));
+            // The sender's place in a one-to-one message is its own copy (a group's sender is a member).
+            deliveries.add(new Delivery(uids[i], seqs[i], m.hasOwnCopy() && uids[i] == m.sourceUid()));
         }
         return AppendResult.stored(deliveries);
     }
@@ -135,16 +152,23 @@ final class PgBatch {
     /** Stores the batch, announces its deliveries and commits; all or nothing reaches other nodes. */
     void commit(String origin) throws SQLException {
         flush();
-        if (!newestSeqs.isEmpty()) {
-            try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-                for (String payload : InboxNotifications.encode(origin, newestSeqs)) {
-                    notify.setString(1, InboxNotifications.CHANNEL);
-                    notify.setString(2, payload);
-                    notify.execute();
-                }
+        notify(connection, InboxNotifications.CHANNEL, InboxNotifications.encode(origin, newestSeqs));
+        notify(connection, InboxNotifications.OWN_CHANNEL, InboxNotifications.encode(origin, newestOwnCopies));
+        connection.commit();
+    }
+
+    /** NOTIFYs each payload on {@code channel}, delivered to the listeners only when the transaction commits. */
+    static void notify(Connection connection, String channel, List<String> payloads) throws SQLException {
+        if (payloads.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+            for (String payload : payloads) {
+                notify.setString(1, channel);
+                notify.setString(2, payload);
+                notify.execute();
             }
         }
-        connection.commit();
     }
 
     /** Rolls back what is open and hands the connection back to the pool. Never throws. */

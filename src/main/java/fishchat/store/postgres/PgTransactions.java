@@ -1,6 +1,7 @@
 package fishchat.store.postgres;
 
 import fishchat.store.jdbc.BatchTransactions;
+import fishchat.store.jdbc.RecordedTargets;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -9,15 +10,17 @@ import java.sql.SQLException;
 final class PgTransactions implements BatchTransactions<PgBatch> {
     private final DataSource pool;
     private final String origin;
+    private final RecordedTargets webhooks;
 
-    PgTransactions(DataSource pool, String origin) {
+    PgTransactions(DataSource pool, String origin, RecordedTargets webhooks) {
         this.pool = pool;
         this.origin = origin;
+        this.webhooks = webhooks;
     }
 
     @Override
     public PgBatch begin() throws SQLException {
-        return new PgBatch(pool.getConnection());
+        return new PgBatch(pool.getConnection(), webhooks);
     }
 
     @Override

@@ -10,6 +10,11 @@ import fishchat.store.jdbc.ClosingStatements;
 import fishchat.store.jdbc.InboxQueries;
 import fishchat.store.jdbc.Memberships;
 import fishchat.store.jdbc.Statements;
+import fishchat.store.jdbc.RecordedTargets;
+import fishchat.store.jdbc.Revocations;
+import fishchat.store.EventOutbox;
+import fishchat.store.LoginState;
+import fishchat.store.PresenceStore;
 import fishchat.store.JoinResult;
 import fishchat.store.MessageStore;
 import fishchat.store.NewMessage;
@@ -50,13 +55,21 @@ public final class PostgresStore implements MessageStore {
     private final GroupCommitWriter<PgBatch> writer;
     private final DeliveryFeed feed = new DeliveryFeed();
     private final InboxListener listener;
+    private final PgConnections connections;
+    private final String origin;
+    private final PresenceStore presence;
+    private final EventOutbox outbox;
 
     private PostgresStore(PostgresSettings settings, Duration timeout, HikariDataSource pool) {
         this.settings = settings;
         this.timeout = timeout;
         this.pool = pool;
-        String origin = UUID.randomUUID().toString().substring(0, 8);
-        this.writer = new GroupCommitWriter<>(new PgTransactions(pool, origin), "postgres-writer");
+        this.connections = new PgConnections(pool, timeout);
+        this.origin = UUID.randomUUID().toString().substring(0, 8);
+        RecordedTargets webhooks = new RecordedTargets();
+        this.presence = new PgPresence(connections, origin, webhooks);
+        this.outbox = new PgOutbox(connections, webhooks);
+        this.writer = new GroupCommitWriter<>(new PgTransactions(pool, origin, webhooks), "postgres-writer");
         // Back from a break, the database answers again: a write failure from the outage no longer describes it.
         this.listener = new InboxListener(settings, origin, feed, writer::forgetFailure).start();
     }
@@ -127,6 +140,48 @@ public final class PostgresStore implements MessageStore {
     }
 
     @Override
+    public LoginState loginState(long uid) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(InboxQueries.LOGIN_STATE)) {
+                return InboxQueries.loginState(ps, uid);
+            }
+        });
+    }
+
+    /** Recorded and NOTIFYed in one transaction: every node hears of a revocation that holds. */
+    @Override
+    public long revoke(long uid, long atMillis) {
+        return connections.transaction(c -> {
+            long inForce;
+            try (ClosingStatements statements = new ClosingStatements(c)) {
+                inForce = Revocations.revoke(statements, uid, atMillis);
+            }
+            PgBatch.notify(c, InboxNotifications.REVOKE_CHANNEL, List.of(origin + ";" + uid + ":" + inForce));
+            return inForce;
+        });
+    }
+
+    @Override
+    public Map<Long, Long> revocations(Collection<Long> uids) {
+        return withStatements(s -> Revocations.of(s, uids));
+    }
+
+    @Override
+    public List<Long> members(long groupId, long afterUid, int limit) {
+        return withStatements(s -> Memberships.members(s, groupId, afterUid, limit));
+    }
+
+    @Override
+    public PresenceStore presence() {
+        return presence;
+    }
+
+    @Override
+    public EventOutbox outbox() {
+        return outbox;
+    }
+
+    @Override
     public Map<Long, Long> lastSeqs(Collection<Long> uids) {
         return query(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT uid, last_seq FROM user_seq WHERE uid = ANY (?)")) {
@@ -188,6 +243,13 @@ public final class PostgresStore implements MessageStore {
                 dedup.setInt(2, limit);
                 dedup.executeUpdate();
             }
+            try (PreparedStatement events = c.prepareStatement("""
+                    DELETE FROM webhook_outbox WHERE ctid = ANY (ARRAY(
+                        SELECT ctid FROM webhook_outbox WHERE at < ? LIMIT ? FOR UPDATE SKIP LOCKED))""")) {
+                events.setLong(1, epochMillis);
+                events.setInt(2, limit);
+                events.executeUpdate();
+            }
             return deleted;
         });
     }
@@ -219,23 +281,12 @@ public final class PostgresStore implements MessageStore {
                 listener::reconnects);
     }
 
-    /** Runs work with a pooled connection in autocommit mode, bounded by the store's timeout. */
-    /** Shared SQL on a pooled connection, its statements closed after it. */
     private <T> T withStatements(SqlWork<Statements, T> work) {
-        return query(c -> {
-            try (ClosingStatements statements = new ClosingStatements(c)) {
-                return work.apply(statements);
-            }
-        });
+        return connections.withStatements(work);
     }
 
     private <T> T query(SqlWork<Connection, T> work) {
-        try (Connection c = pool.getConnection()) {
-            c.setNetworkTimeout(null, (int) timeout.toMillis());
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("store unavailable: " + e.getMessage(), e);
-        }
+        return connections.query(work);
     }
 
     @Override

@@ -7,6 +7,15 @@ import fishchat.store.AppendResult;
 import fishchat.store.jdbc.Deadlines;
 import fishchat.store.Delivery;
 import fishchat.store.jdbc.InboxQueries;
+import fishchat.store.jdbc.OutboxRows;
+import fishchat.store.jdbc.PresenceRows;
+import fishchat.store.jdbc.RecordedTargets;
+import fishchat.store.jdbc.Revocations;
+import fishchat.store.EventOutbox;
+import fishchat.store.LoginState;
+import fishchat.store.OutboxEvent;
+import fishchat.store.Presence;
+import fishchat.store.PresenceStore;
 import fishchat.store.jdbc.Memberships;
 import fishchat.store.JoinResult;
 import fishchat.store.MessageStore;
@@ -27,7 +36,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -50,7 +62,7 @@ import static java.lang.System.Logger.Level.INFO;
  */
 public final class SqliteStore implements MessageStore {
     private static final System.Logger LOG = System.getLogger(SqliteStore.class.getName());
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
     private static final int READER_THREADS = 2;
 
     private final Path file;
@@ -61,6 +73,9 @@ public final class SqliteStore implements MessageStore {
     private final Deadlines readDeadlines = new Deadlines("sqlite-read-deadlines");
     private final List<Db> readerConnections = new ArrayList<>();
     private final ThreadLocal<Db> readerConnection;
+    private final RecordedTargets targets = new RecordedTargets();
+    private final PresenceStore presence = new SqlitePresence();
+    private final EventOutbox outbox = new SqliteOutbox();
 
     private SqliteStore(Path file, Duration timeout) throws SQLException {
         this.file = file;
@@ -147,6 +162,36 @@ public final class SqliteStore implements MessageStore {
                             PRIMARY KEY (group_id, uid)) WITHOUT ROWID""");
                 // A join counts the user's groups against its cap.
                 s.execute("CREATE INDEX IF NOT EXISTS group_members_uid ON group_members (uid)");
+                s.execute("PRAGMA user_version=1");
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            if (version < 2) {
+                c.setAutoCommit(false);
+                // Revocations, presence and the webhook outbox (PostgreSQL: V3__server_api.sql).
+                s.execute("ALTER TABLE user_seq ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0");
+                s.execute("""
+                        CREATE TABLE node_presence (
+                            node_id TEXT NOT NULL, uid INTEGER NOT NULL, devices INTEGER NOT NULL, since INTEGER NOT NULL,
+                            PRIMARY KEY (node_id, uid)) WITHOUT ROWID""");
+                s.execute("CREATE INDEX node_presence_uid ON node_presence (uid)");
+                s.execute("""
+                        CREATE TABLE user_presence (
+                            uid INTEGER PRIMARY KEY, devices INTEGER NOT NULL, since INTEGER NOT NULL)""");
+                s.execute("CREATE TABLE node_leases (node_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)");
+                // AUTOINCREMENT: an id is never handed out twice, even after the newest row was
+                // delivered and deleted; receivers may deduplicate by it.
+                s.execute("""
+                        CREATE TABLE webhook_outbox (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, type TEXT NOT NULL,
+                            uid INTEGER NOT NULL, seq INTEGER NOT NULL, source_uid INTEGER NOT NULL,
+                            group_id INTEGER NOT NULL, devices INTEGER NOT NULL, at INTEGER NOT NULL)""");
+                s.execute("CREATE INDEX webhook_outbox_target ON webhook_outbox (target, id)");
+                s.execute("CREATE INDEX webhook_outbox_at ON webhook_outbox (at)");
+                s.execute("""
+                        CREATE TABLE webhook_leases (
+                            target TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL,
+                            seen_at INTEGER NOT NULL)""");
                 s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
                 c.commit();
                 c.setAutoCommit(true);
@@ -156,7 +201,37 @@ public final class SqliteStore implements MessageStore {
 
     @Override
     public AppendResult append(NewMessage message) {
-        return writer.submit(db -> Appender.append(db, message), timeout);
+        return writer.submit(db -> Appender.append(db, message, targets.current(db, message.sentAtMillis())), timeout);
+    }
+
+    @Override
+    public LoginState loginState(long uid) {
+        return read(db -> InboxQueries.loginState(db.prepare(InboxQueries.LOGIN_STATE), uid));
+    }
+
+    @Override
+    public long revoke(long uid, long atMillis) {
+        return writer.submit(db -> Revocations.revoke(db, uid, atMillis), timeout);
+    }
+
+    @Override
+    public Map<Long, Long> revocations(Collection<Long> uids) {
+        return read(db -> Revocations.of(db, uids));
+    }
+
+    @Override
+    public List<Long> members(long groupId, long afterUid, int limit) {
+        return read(db -> Memberships.members(db, groupId, afterUid, limit));
+    }
+
+    @Override
+    public PresenceStore presence() {
+        return presence;
+    }
+
+    @Override
+    public EventOutbox outbox() {
+        return outbox;
     }
 
     @Override
@@ -184,6 +259,12 @@ public final class SqliteStore implements MessageStore {
             dedup.setLong(1, epochMillis);
             dedup.setInt(2, limit);
             dedup.executeUpdate();
+            PreparedStatement events = db.prepare("""
+                    DELETE FROM webhook_outbox WHERE id IN
+                        (SELECT id FROM webhook_outbox WHERE at < ? LIMIT ?)""");
+            events.setLong(1, epochMillis);
+            events.setInt(2, limit);
+            events.executeUpdate();
             return deleted;
         }, timeout);
     }
@@ -270,16 +351,121 @@ public final class SqliteStore implements MessageStore {
         LOG.log(INFO, "message store closed: {0}", file);
     }
 
+    /** Presence on the one writer thread; one node writes this file (no inbox locks needed). */
+    private final class SqlitePresence implements PresenceStore {
+        @Override
+        public List<Presence> record(String node, Map<Long, Integer> devices, long nowMillis) {
+            List<Presence> changes = new ArrayList<>();
+            for (List<Map.Entry<Long, Integer>> chunk : chunks(new ArrayList<>(new TreeMap<>(devices).entrySet()))) {
+                Map<Long, Integer> part = new TreeMap<>();
+                chunk.forEach(e -> part.put(e.getKey(), e.getValue()));
+                changes.addAll(writer.submit(db -> PresenceRows.record(db, node, part, nowMillis,
+                        targets.current(db, nowMillis), false), timeout));
+            }
+            return changes;
+        }
+
+        @Override
+        public List<Presence> read(Collection<Long> uids) {
+            return SqliteStore.this.read(db -> PresenceRows.read(db, uids));
+        }
+
+        @Override
+        public boolean renewLease(String node, long nowMillis, Duration lease) {
+            return writer.submit(db -> PresenceRows.renewLease(db, node, nowMillis, lease), timeout);
+        }
+
+        @Override
+        public List<Presence> sweepExpired(long nowMillis) {
+            List<Presence> changes = new ArrayList<>();
+            for (String node : SqliteStore.this.read(db -> PresenceRows.gone(db, nowMillis))) {
+                if (takeOffline(node, nowMillis, changes)) {
+                    writer.submit(db -> {
+                        PresenceRows.dropExpiredLease(db, node, nowMillis);
+                        return null;
+                    }, timeout);
+                }
+            }
+            return changes;
+        }
+
+        @Override
+        public List<Presence> leave(String node, long nowMillis) {
+            List<Presence> changes = new ArrayList<>();
+            writer.submit(db -> {
+                PresenceRows.dropLease(db, node);
+                return null;
+            }, timeout);
+            takeOffline(node, nowMillis, changes);
+            return changes;
+        }
+
+        /** Sweeps a node's users chunk by chunk; false when the node turned out to be back. */
+        private boolean takeOffline(String node, long nowMillis, List<Presence> changes) {
+            while (true) {
+                List<Long> uids = SqliteStore.this.read(db -> PresenceRows.usersOf(db, node, 0, CHUNK));
+                if (uids.isEmpty()) {
+                    return true;
+                }
+                PresenceRows.Sweep sweep = writer.submit(db -> PresenceRows.sweep(db, node, uids, nowMillis,
+                        targets.current(db, nowMillis), false), timeout);
+                changes.addAll(sweep.changes());
+                if (sweep.nodeIsBack()) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** Users per presence transaction: a node's whole population would hold the writer too long. */
+    private static final int CHUNK = 500;
+
+    private static <T> List<List<T>> chunks(List<T> all) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + CHUNK)));
+        }
+        return chunks;
+    }
+
+    /** The webhook outbox: writes on the writer thread, reads on the readers. */
+    private final class SqliteOutbox implements EventOutbox {
+        @Override
+        public boolean claim(String target, String holder, long nowMillis, Duration lease) {
+            boolean held = writer.submit(db -> OutboxRows.claim(db, target, holder, nowMillis, lease), timeout);
+            targets.add(target);
+            return held;
+        }
+
+        @Override
+        public List<OutboxEvent> pending(String target, int limit) {
+            return SqliteStore.this.read(db -> OutboxRows.pending(db, target, limit));
+        }
+
+        @Override
+        public void delivered(String target, List<Long> ids) {
+            writer.submit(db -> {
+                OutboxRows.delete(db, target, ids);
+                return null;
+            }, timeout);
+        }
+
+        @Override
+        public long backlog(String target) {
+            return SqliteStore.this.read(db -> OutboxRows.backlog(db, target));
+        }
+    }
+
     /** The append transaction's steps; runs on the writer thread inside a batch transaction. */
     static final class Appender {
         private Appender() {
         }
 
-        static AppendResult append(Db db, NewMessage m) throws SQLException {
+        static AppendResult append(Db db, NewMessage m, List<String> targets) throws SQLException {
             List<Long> recipients;
             if (m.isGroup()) {
                 recipients = Memberships.members(db, m.groupId());
-                if (!recipients.contains(m.sourceUid())) {
+                if (m.sourceUid() != 0 && !recipients.contains(m.sourceUid())) {
                     return AppendResult.NOT_A_MEMBER;
                 }
             } else {
@@ -288,32 +474,44 @@ public final class SqliteStore implements MessageStore {
             if (!m.msgId().isEmpty() && !claimMsgId(db, m)) {
                 return AppendResult.DUPLICATE;
             }
+            List<Delivery> deliveries = new ArrayList<>(recipients.size() + 1);
+            for (long uid : recipients) {
+                long seq = place(db, uid, uid, m); // the inbox owner as target: the p2p target, or the group member
+                deliveries.add(new Delivery(uid, seq));
+                if (uid != m.sourceUid()) { // the sender's own group copy is no event for a receiver
+                    OutboxRows.messageStored(db, targets, uid, seq, m.sourceUid(), m.groupId(), m.sentAtMillis());
+                }
+            }
+            if (m.hasOwnCopy()) {
+                deliveries.add(new Delivery(m.sourceUid(), place(db, m.sourceUid(), m.targetUid(), m), true));
+            }
+            return AppendResult.stored(deliveries);
+        }
+
+        /** Stores the message in {@code owner}'s inbox under its next seq; returns that seq. */
+        private static long place(Db db, long owner, long target, NewMessage m) throws SQLException {
             PreparedStatement nextSeq = db.prepare("""
                     INSERT INTO user_seq (uid, last_seq) VALUES (?, 1)
                     ON CONFLICT (uid) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq""");
+            nextSeq.setLong(1, owner);
+            long seq;
+            try (ResultSet rs = nextSeq.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
             PreparedStatement insert = db.prepare("""
                     INSERT INTO inbox (uid, seq, source_uid, target_uid, group_id, msg_id, body, sent_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
-            List<Delivery> deliveries = new ArrayList<>(recipients.size());
-            for (long uid : recipients) {
-                nextSeq.setLong(1, uid);
-                long seq;
-                try (ResultSet rs = nextSeq.executeQuery()) {
-                    rs.next();
-                    seq = rs.getLong(1);
-                }
-                insert.setLong(1, uid);
-                insert.setLong(2, seq);
-                insert.setLong(3, m.sourceUid());
-                insert.setLong(4, uid); // the inbox owner: the p2p target, or the group member
-                insert.setLong(5, m.groupId());
-                insert.setString(6, m.msgId());
-                insert.setString(7, m.body());
-                insert.setLong(8, m.sentAtMillis());
-                insert.executeUpdate();
-                deliveries.add(new Delivery(uid, seq));
-            }
-            return AppendResult.stored(deliveries);
+            insert.setLong(1, owner);
+            insert.setLong(2, seq);
+            insert.setLong(3, m.sourceUid());
+            insert.setLong(4, target);
+            insert.setLong(5, m.groupId());
+            insert.setString(6, m.msgId());
+            insert.setString(7, m.body());
+            insert.setLong(8, m.sentAtMillis());
+            insert.executeUpdate();
+            return seq;
         }
 
         /** True when this (sender, msgId) is new, and records it. */
