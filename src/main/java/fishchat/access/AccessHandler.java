@@ -17,17 +17,22 @@ import fishchat.protocol.external.ReqLeaveGroup;
 import fishchat.protocol.external.ReqLogin;
 import fishchat.protocol.external.ReqLogout;
 import fishchat.protocol.external.ReqPing;
+import fishchat.protocol.external.ReqPresence;
+import fishchat.protocol.external.ResPresence;
 import fishchat.protocol.external.ReqSendGroupMsg;
 import fishchat.protocol.external.ReqSendP2PMsg;
 import fishchat.protocol.external.ReqSyncMsg;
 import fishchat.protocol.external.ResSendP2PMsg;
 import fishchat.protocol.external.ResSyncMsg;
 import fishchat.store.JoinResult;
+import fishchat.store.Presence;
+import fishchat.store.PresenceStore;
 import fishchat.store.StoreUnavailableException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
@@ -35,7 +40,7 @@ import java.util.function.ToLongFunction;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
- * The access server's commands (20001–20010), dispatched from one table: for each cmd, how its
+ * The access server's commands (20001–20010, 20012), dispatched from one table: for each cmd, how its
  * request parses, whether it needs a logged-in session, which uid field must repeat the
  * session's (93005 otherwise), what it draws on the user's send allowance, whether its work
  * waits on the store (then it runs through {@link Session#runDeep}), and its handler. The table
@@ -73,15 +78,21 @@ final class AccessHandler implements FrameHandler {
     private final UserAllowances allowances;
     private final AccessMetrics metrics;
     private final AccessOptions options;
+    private final Announcements announcements;
+    private final PresenceWatchers watchers;
+    private final PresenceStore presence;
 
     AccessHandler(Messaging messaging, TokenVerifier tokens, OnlineUsers online, AccessMetrics metrics,
-                  AccessOptions options) {
+                  AccessOptions options, Announcements announcements, PresenceWatchers watchers, PresenceStore presence) {
         this.messaging = messaging;
         this.logins = new Logins(messaging, tokens, online, metrics, options);
         this.online = online;
         this.allowances = new UserAllowances(options);
         this.metrics = metrics;
         this.options = options;
+        this.announcements = announcements;
+        this.watchers = watchers;
+        this.presence = presence;
         commands.put(Cmd.LOGIN, new Command<>(ReqLogin.parser(), false, null, null, true,
                 (session, uid, req) -> logins.login(session, req), status(Cmd.LOGIN)));
         commands.put(Cmd.PING, new Command<>(ReqPing.parser(), false, null, null, false,
@@ -100,6 +111,9 @@ final class AccessHandler implements FrameHandler {
                 this::joinGroup, status(Cmd.JOIN_GROUP)));
         commands.put(Cmd.LEAVE_GROUP, new Command<>(ReqLeaveGroup.parser(), true, ReqLeaveGroup::getUID, req -> 0, true,
                 this::leaveGroup, status(Cmd.LEAVE_GROUP)));
+        // Drawn on like a join: each request reads up to 1000 users' presence from the store.
+        commands.put(Cmd.PRESENCE, new Command<>(ReqPresence.parser(), true, null, req -> 0, true,
+                this::presence, status(Cmd.PRESENCE)));
     }
 
     @Override
@@ -186,7 +200,7 @@ final class AccessHandler implements FrameHandler {
         SendOutcome outcome = messaging.sendP2P(uid, req.getTargetUID(), req.getMsgID(), req.getMsg());
         metrics.reply(outcome.code());
         p2pReply(session, req, outcome.code(), uid);
-        announce(outcome);
+        announcements.announce(outcome);
     }
 
     private void p2pReply(Session session, ReqSendP2PMsg req, ErrorCode code) throws IOException {
@@ -207,20 +221,12 @@ final class AccessHandler implements FrameHandler {
     private void sendGroup(Session session, long uid, ReqSendGroupMsg req) throws IOException {
         SendOutcome outcome = messaging.sendGroup(uid, req.getGroupID(), req.getMsgID(), req.getMsg());
         sendStatus(session, Cmd.SEND_GROUP_MSG, outcome.code());
-        announce(outcome);
-    }
-
-    /** After the sender has its answer: count, and tell the recipients' sessions. */
-    private void announce(SendOutcome outcome) {
-        if (!outcome.deliveries().isEmpty()) {
-            metrics.messagesAccepted.inc();
-            metrics.inboxWrites.add(outcome.deliveries().size());
-            online.notify(outcome.deliveries());
-        }
+        announcements.announce(outcome); // after the sender has its answer
     }
 
     private void sync(Session session, long uid, ReqSyncMsg req) throws IOException {
-        ResSyncMsg reply = messaging.sync(uid, req.getCurrentID());
+        SessionState state = session.attachment();
+        ResSyncMsg reply = messaging.sync(uid, req.getCurrentID(), state.ownCopies);
         metrics.syncs.inc();
         metrics.messagesSynced.add(reply.getMsgsCount());
         session.send(reply.toByteArray());
@@ -246,6 +252,9 @@ final class AccessHandler implements FrameHandler {
     }
 
     private void joinGroup(Session session, long uid, ReqJoinGroup req) throws IOException {
+        if (refusedAsManaged(session, Cmd.JOIN_GROUP)) {
+            return;
+        }
         if (req.getGroupID() <= 0) {
             sendStatus(session, Cmd.JOIN_GROUP, ErrorCode.REQUEST_ERR);
             return;
@@ -260,11 +269,51 @@ final class AccessHandler implements FrameHandler {
     }
 
     private void leaveGroup(Session session, long uid, ReqLeaveGroup req) throws IOException {
+        if (refusedAsManaged(session, Cmd.LEAVE_GROUP)) {
+            return;
+        }
         ErrorCode code = req.getGroupID() > 0 ? ErrorCode.OK : ErrorCode.REQUEST_ERR;
         if (code == ErrorCode.OK) {
             messaging.leave(req.getGroupID(), uid);
         }
         sendStatus(session, Cmd.LEAVE_GROUP, code);
+    }
+
+    /** Under --groups managed, a client's join or leave is refused, saying why (10001: FishChatServer2's clients know it). */
+    private boolean refusedAsManaged(Session session, Cmd cmd) throws IOException {
+        if (options.groups() != AccessOptions.Groups.MANAGED) {
+            return false;
+        }
+        metrics.reply(ErrorCode.REQUEST_ERR);
+        session.send(Replies.status(cmd, ErrorCode.REQUEST_ERR,
+                "request err: group membership is managed by the server (--groups managed)"));
+        return true;
+    }
+
+    /**
+     * Cmd 20012: the presence of the users asked about, and from now on a push (cmd 20013) when
+     * one of them changes. Watching first, then reading: a change after the read is pushed, and
+     * pushes wait until the reply is out, so the client never sees a change before the state.
+     */
+    private void presence(Session session, long uid, ReqPresence req) throws IOException {
+        if (req.getUIDsCount() > PresenceWatchers.MAX_WATCHED || req.getUIDsList().stream().anyMatch(u -> u <= 0)) {
+            metrics.reply(ErrorCode.REQUEST_ERR);
+            session.send(Replies.status(Cmd.PRESENCE, ErrorCode.REQUEST_ERR,
+                    "request err: at most " + PresenceWatchers.MAX_WATCHED + " uids, each a positive number"));
+            return;
+        }
+        long[] uids = req.getUIDsList().stream().mapToLong(Long::longValue).distinct().toArray();
+        SessionState state = session.attachment();
+        session.holdingPushes(() -> {
+            watchers.watch(session, state, uids);
+            List<Presence> now = presence.read(java.util.Arrays.stream(uids).boxed().toList());
+            session.send(ResPresence.newBuilder()
+                    .setCmd(Cmd.PRESENCE.code())
+                    .setErrCode(ErrorCode.OK.code())
+                    .setErrStr(ErrorCode.OK.text())
+                    .addAllUsers(now.stream().map(PresenceWatchers::toWire).toList())
+                    .build().toByteArray());
+        });
     }
 
     private void sendStatus(Session session, Cmd cmd, ErrorCode code) throws IOException {
@@ -278,15 +327,19 @@ final class AccessHandler implements FrameHandler {
 
     @Override
     public void onClose(Session session) {
+        SessionState state = session.attachment();
+        if (state != null) {
+            watchers.unwatch(session, state);
+        }
         long uid = uidOf(session);
         if (uid != 0) {
             online.remove(uid, session);
         }
     }
 
-    /** The logged-in uid, or 0 (not logged in, or replaced by a newer login). */
+    /** The logged-in uid, or 0 (not logged in, or ended: replaced by a newer login, its token revoked). */
     static long uidOf(Session session) {
         SessionState state = session.attachment();
-        return state == null || state.replaced ? 0 : state.uid;
+        return state == null || state.ended ? 0 : state.uid;
     }
 }

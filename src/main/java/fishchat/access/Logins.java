@@ -8,6 +8,7 @@ import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ReqLogin;
 import fishchat.protocol.external.ResKick;
 import fishchat.protocol.external.ResLogin;
+import fishchat.store.LoginState;
 import fishchat.store.StoreUnavailableException;
 
 import java.io.IOException;
@@ -18,8 +19,13 @@ import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * Login (cmd 20001): the token checked, the session put online under its uid (replacing the
- * oldest devices over the per-user cap, each told why with a kick push), and the reply with the
- * user's newest seq, so the client knows whether to sync.
+ * oldest devices over the per-user cap, each told why with a kick push), the token checked
+ * against the user's revocation, and the reply with the user's newest seq, so the client knows
+ * whether to sync.
+ *
+ * <p>The revocation is read after the session is online, in the same read as the newest seq: a
+ * revocation committed before that read refuses the login here, and one committed after it
+ * finds the session online and ends it ({@link Revoker}), so none slips between the two.
  */
 final class Logins {
     private static final System.Logger LOG = System.getLogger(Logins.class.getName());
@@ -48,37 +54,44 @@ final class Logins {
             session.send(Replies.status(Cmd.LOGIN, verdict));
             return;
         }
+        long issuedAt = tokens.issuedAtMillis(req.getToken());
         // Pushes wait until ResLogin is out: the client learns its newest seq first, and a
         // notify racing with the login (for a message stored just before or during it)
         // arrives after the reply, as clients expect, never before it.
-        session.holdingPushes(() -> completeLogin(session, uid));
+        session.holdingPushes(() -> completeLogin(session, uid, new SessionState(uid, issuedAt, req.getOwnCopies())));
     }
 
-    private void completeLogin(Session session, long uid) throws IOException {
+    private void completeLogin(Session session, long uid, SessionState state) throws IOException {
         long previous = AccessHandler.uidOf(session);
-        List<Session> evicted = List.of();
-        if (previous != uid) {
-            if (previous != 0) {
-                online.remove(previous, session);
-            }
-            session.attach(new SessionState(uid));
-            session.setLabel("uid=" + uid);
-            // Online before reading the newest seq: a message stored in between is notified.
-            evicted = online.add(uid, session, options.maxSessionsPerUser());
+        SessionState before = session.attachment();
+        if (previous != 0) {
+            online.remove(previous, session);
         }
-        long latest;
+        session.attach(state);
+        session.setLabel("uid=" + uid);
+        // Online before reading the newest seq and the revocation: a message stored in between
+        // is notified, a revocation committed in between ends this session.
+        List<Session> evicted = online.add(uid, session, options.maxSessionsPerUser());
+        LoginState known;
         try {
-            latest = messaging.latestSeq(uid);
+            known = messaging.loginState(uid);
         } catch (StoreUnavailableException e) {
             LOG.log(WARNING, "{0}: login: {1}", session, e.getMessage());
-            online.remove(uid, session);
-            online.restore(uid, evicted); // the devices it would have replaced stay
-            session.attach(null);
-            session.setLabel(null);
+            undo(session, uid, evicted, previous, before);
             metrics.reply(ErrorCode.SERVER_ERR);
             session.send(Replies.status(Cmd.LOGIN, ErrorCode.SERVER_ERR));
             return;
         }
+        if (known.refuses(state.tokenIssuedAt)) {
+            LOG.log(INFO, "{0}: login as uid={1} refused: token issued before the revocation of this uid's tokens",
+                    session, String.valueOf(uid));
+            undo(session, uid, evicted, previous, before);
+            metrics.logins.inc(ErrorCode.TOKEN_REVOKED.text());
+            metrics.reply(ErrorCode.TOKEN_REVOKED);
+            session.send(Replies.status(Cmd.LOGIN, ErrorCode.TOKEN_REVOKED));
+            return;
+        }
+        long latest = known.lastSeq();
         for (Session replaced : evicted) {
             kick(replaced);
         }
@@ -93,6 +106,23 @@ final class Logins {
                 .build().toByteArray());
     }
 
+    /**
+     * Takes back a login that failed after the session went online: the devices it would have
+     * replaced stay, and the session is as before (logged in as its previous uid, or not at all).
+     */
+    private void undo(Session session, long uid, List<Session> evicted, long previous, SessionState before) {
+        online.remove(uid, session);
+        online.restore(uid, evicted);
+        if (previous != 0) {
+            session.attach(before);
+            session.setLabel("uid=" + previous);
+            online.add(previous, session, Integer.MAX_VALUE);
+        } else {
+            session.attach(null);
+            session.setLabel(null);
+        }
+    }
+
     /** Tells a session that a newer login of its user replaced it, then closes it. */
     private void kick(Session replaced) {
         LOG.log(INFO, "{0}: replaced by a newer login (over {1} sessions per user)", replaced,
@@ -100,7 +130,7 @@ final class Logins {
         metrics.reply(ErrorCode.SESSION_REPLACED);
         SessionState state = replaced.attachment();
         if (state != null) {
-            state.replaced = true; // this login only: a newer login on that session gets a new state
+            state.ended = true; // this login only: a newer login on that session gets a new state
         }
         replaced.pushThenClose(ResKick.newBuilder()
                 .setCmd(Cmd.KICK.code())

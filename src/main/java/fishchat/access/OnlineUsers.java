@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * Who is logged in on this node: uid to that user's sessions (one per device). Tells them
- * of new messages with a light ResNotify{currentID}; the client then syncs.
+ * of new messages with a light ResNotify{currentID}; the client then syncs. Every change of a
+ * user's sessions here is reported to {@code changed} (the presence recorder).
  */
 public final class OnlineUsers {
     /** Notifies waiting for the same client collapse into the newest one. */
@@ -21,9 +24,11 @@ public final class OnlineUsers {
 
     private final Map<Long, List<Session>> byUid = new ConcurrentHashMap<>();
     private final Metrics.Counter pushes;
+    private final LongConsumer changed;
 
-    OnlineUsers(Metrics.Counter pushes) {
+    OnlineUsers(Metrics.Counter pushes, LongConsumer changed) {
         this.pushes = pushes;
+        this.changed = changed;
     }
 
     /**
@@ -43,6 +48,7 @@ public final class OnlineUsers {
             }
             return List.copyOf(more);
         });
+        changed.accept(uid);
         return evicted;
     }
 
@@ -58,6 +64,7 @@ public final class OnlineUsers {
             }
             return List.copyOf(all);
         });
+        changed.accept(uid);
     }
 
     public void remove(long uid, Session session) {
@@ -66,6 +73,23 @@ public final class OnlineUsers {
             rest.remove(session);
             return rest.isEmpty() ? null : List.copyOf(rest);
         });
+        changed.accept(uid);
+    }
+
+    /** Takes out and returns the sessions of {@code uid} that {@code which} picks, at once. */
+    List<Session> removeIf(long uid, Predicate<Session> which) {
+        List<Session> taken = new ArrayList<>();
+        byUid.computeIfPresent(uid, (k, sessions) -> {
+            List<Session> rest = new ArrayList<>(sessions.size());
+            for (Session session : sessions) {
+                (which.test(session) ? taken : rest).add(session);
+            }
+            return rest.isEmpty() ? null : List.copyOf(rest);
+        });
+        if (!taken.isEmpty()) {
+            changed.accept(uid);
+        }
+        return taken;
     }
 
     public List<Session> sessions(long uid) {
@@ -81,7 +105,10 @@ public final class OnlineUsers {
         return byUid.size();
     }
 
-    /** Tells every online session of each recipient its newest seq. Never blocks. */
+    /**
+     * Tells every online session of each recipient its newest seq; an own copy only the sessions
+     * that asked for own copies (the others would sync and find nothing they are shown). Never blocks.
+     */
     public void notify(List<Delivery> deliveries) {
         for (Delivery delivery : deliveries) {
             List<Session> sessions = byUid.get(delivery.uid());
@@ -92,10 +119,20 @@ public final class OnlineUsers {
                     .setCmd(Cmd.NOTIFY.code())
                     .setCurrentID(delivery.seq())
                     .build().toByteArray();
+            int told = 0;
             for (Session session : sessions) {
+                if (delivery.ownCopy() && !wantsOwnCopies(session)) {
+                    continue;
+                }
                 session.push(body, NOTIFY_KEY);
+                told++;
             }
-            pushes.add(sessions.size());
+            pushes.add(told);
         }
+    }
+
+    private static boolean wantsOwnCopies(Session session) {
+        SessionState state = session.attachment();
+        return state != null && state.ownCopies;
     }
 }

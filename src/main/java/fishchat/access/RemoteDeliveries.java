@@ -3,6 +3,7 @@ package fishchat.access;
 import fishchat.store.Delivery;
 import fishchat.store.DeliveryListener;
 import fishchat.store.MessageStore;
+import fishchat.store.Presence;
 import fishchat.store.StoreUnavailableException;
 
 import java.util.ArrayList;
@@ -10,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Relays what other nodes stored (through the shared store's feed) to this node's online
- * sessions, and re-announces every online user's newest seq when the feed may have missed
- * something, so that no client waits for its next periodic sync.
+ * Relays what other nodes committed (through the shared store's feed) to this node's sessions:
+ * new messages to the online recipients, revocations to the sessions they end, presence changes
+ * to the sessions that watch those users. When the feed may have missed something it re-announces
+ * every online user's newest seq (so that no client waits for its next periodic sync), checks
+ * their tokens against revocations, and pushes the presence of every watched user.
  */
 final class RemoteDeliveries implements DeliveryListener {
     private static final System.Logger LOG = System.getLogger(RemoteDeliveries.class.getName());
@@ -21,10 +24,14 @@ final class RemoteDeliveries implements DeliveryListener {
 
     private final OnlineUsers online;
     private final MessageStore store;
+    private final Revoker revoker;
+    private final PresenceWatchers watchers;
 
-    RemoteDeliveries(OnlineUsers online, MessageStore store) {
+    RemoteDeliveries(OnlineUsers online, MessageStore store, Revoker revoker, PresenceWatchers watchers) {
         this.online = online;
         this.store = store;
+        this.revoker = revoker;
+        this.watchers = watchers;
     }
 
     @Override
@@ -33,7 +40,34 @@ final class RemoteDeliveries implements DeliveryListener {
     }
 
     @Override
+    public void revoked(long uid, long atMillis) {
+        revoker.revoked(uid, atMillis);
+    }
+
+    @Override
+    public void presenceChanged(List<Presence> changes) {
+        watchers.publish(changes);
+    }
+
+    @Override
     public void resynchronize() {
+        renotify();
+        revoker.recheckEveryone();
+        republishPresence();
+    }
+
+    private void republishPresence() {
+        List<Long> watched = watchers.watched();
+        try {
+            for (int from = 0; from < watched.size(); from += CHUNK) {
+                watchers.publish(store.presence().read(watched.subList(from, Math.min(watched.size(), from + CHUNK))));
+            }
+        } catch (StoreUnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "store feed resumed but reading presence failed: {0}", e.getMessage());
+        }
+    }
+
+    private void renotify() {
         List<Long> uids = online.uids();
         if (uids.isEmpty()) {
             return; // e.g. the feed's first connection, before anyone logged in

@@ -7,6 +7,7 @@ import fishchat.protocol.external.ResSyncMsg;
 import fishchat.protocol.external.offsetMsg;
 import fishchat.store.AppendResult;
 import fishchat.store.JoinResult;
+import fishchat.store.LoginState;
 import fishchat.store.MessageStore;
 import fishchat.store.NewMessage;
 import fishchat.store.StoredMessage;
@@ -92,12 +93,24 @@ public final class Messaging {
         return store.lastSeq(uid);
     }
 
+    /** The newest seq and the revocation time of a user's tokens: what a login checks. */
+    public LoginState loginState(long uid) {
+        return store.loginState(uid);
+    }
+
+    /** As {@link #sync(long, long, boolean)} for a client that wants its own copies. */
+    public ResSyncMsg sync(long uid, long currentId) {
+        return sync(uid, currentId, true);
+    }
+
     /**
      * Messages after {@code currentId}, oldest first, as many as fit one frame. The reply's
      * currentID is the seq of its last message (the request's when nothing is newer), and
-     * {@code more} says that the client should sync again from there.
+     * {@code more} says that the client should sync again from there. Without {@code ownCopies}
+     * the user's own copies of what it sent one-to-one are left out (FishChatServer2's clients
+     * never asked for them), and currentID moves past them all the same.
      */
-    public ResSyncMsg sync(long uid, long currentId) {
+    public ResSyncMsg sync(long uid, long currentId, boolean ownCopies) {
         long after = Math.max(0, currentId);
         List<StoredMessage> rows = store.readInbox(uid, after, SYNC_ROWS_PER_PAGE);
         ResSyncMsg.Builder reply = ResSyncMsg.newBuilder()
@@ -108,6 +121,10 @@ public final class Messaging {
         int size = 0;
         boolean cut = false;
         for (StoredMessage row : rows) {
+            if (!ownCopies && isOwnCopy(uid, row)) {
+                last = row.seq();
+                continue;
+            }
             offsetMsg msg = toWire(row);
             int entrySize = CodedOutputStream.computeMessageSize(ResSyncMsg.MSGS_FIELD_NUMBER, msg);
             if (size + entrySize > SYNC_REPLY_BUDGET) {
@@ -130,6 +147,11 @@ public final class Messaging {
 
     public void leave(long groupId, long uid) {
         store.leave(groupId, uid);
+    }
+
+    /** An entry of {@code uid}'s inbox that is the copy of a one-to-one message it sent to someone else. */
+    static boolean isOwnCopy(long uid, StoredMessage row) {
+        return row.groupId() == 0 && row.sourceUid() == uid && row.targetUid() != uid;
     }
 
     private static offsetMsg toWire(StoredMessage row) {

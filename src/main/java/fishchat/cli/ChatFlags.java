@@ -41,8 +41,26 @@ final class ChatFlags {
             description = "Groups one user may be a member of; a join over it is refused with 10001 (default: ${DEFAULT-VALUE}).")
     int maxGroupsPerUser;
 
+    @Option(names = "--groups", defaultValue = "open", paramLabel = "open|managed", converter = GroupsConverter.class,
+            description = "Who changes group membership: open (clients join and leave any group, as FishChatServer2's "
+                    + "do) or managed (clients' joins and leaves are refused; the server API's PUT/DELETE "
+                    + "/v1/groups/{id}/members/{uid} change it) (default: ${DEFAULT-VALUE}).")
+    AccessOptions.Groups groups;
+
     AccessOptions options() {
         return new AccessOptions(maxMessage, retention, maxSessionsPerUser, messagesPerSecond, bytesPerSecond,
-                overLimitGrace, maxGroupsPerUser);
+                overLimitGrace, maxGroupsPerUser, groups);
+    }
+
+    static final class GroupsConverter implements picocli.CommandLine.ITypeConverter<AccessOptions.Groups> {
+        @Override
+        public AccessOptions.Groups convert(String value) {
+            return switch (value) {
+                case "open" -> AccessOptions.Groups.OPEN;
+                case "managed" -> AccessOptions.Groups.MANAGED;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a group mode (open, managed)");
+            };
+        }
     }
 }

@@ -40,6 +40,31 @@ class TokensTest {
     }
 
     @Test
+    void hmacTokensSayWhenTheyWereIssuedAndTheEarlierFormStillVerifies() throws Exception {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        HmacTokens minter = new HmacTokens(SECRET, Clock.fixed(now, ZoneOffset.UTC));
+        String token = minter.mint(42, Duration.ofHours(1));
+        assertEquals(4, token.split("\\.").length, "uid.expiry.issuedAt.signature");
+        assertEquals(now.toEpochMilli(), minter.issuedAtMillis(token));
+        assertEquals(String.valueOf(now.plus(Duration.ofHours(1)).getEpochSecond()), token.split("\\.")[1],
+                "the expiry stays the second part, where clients read it");
+        String later = minter.mint(42, Duration.ofHours(1), now.toEpochMilli() + 5_000);
+        assertEquals(now.toEpochMilli() + 5_000, minter.issuedAtMillis(later));
+        assertEquals(ErrorCode.OK, minter.verify(42, later));
+        assertEquals(ErrorCode.BAD_TOKEN, minter.verify(42, token.replaceFirst("\\.(\\d+)\\.([^.]+)$", ".1.$2")),
+                "an edited issue time breaks the signature");
+
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET, "HmacSHA256"));
+        String claims = "42." + now.plus(Duration.ofHours(1)).getEpochSecond();
+        String threePart = claims + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac.doFinal(claims.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(ErrorCode.OK, minter.verify(42, threePart), "tokens minted by the earlier contract");
+        assertEquals(0, minter.issuedAtMillis(threePart), "they do not say when they were issued");
+        assertEquals(ErrorCode.BAD_TOKEN, minter.verify(42, "42.1.2.3.sig"));
+    }
+
+    @Test
     void legacyTokensAreFishChatServer2s() {
         LegacyMd5Tokens legacy = new LegacyMd5Tokens(LegacyMd5Tokens.DEFAULT_SALT);
         // hex(md5("42" + "!0h#?123(ABM")), computed independently

@@ -68,7 +68,7 @@ class AccessFuzzTest {
                 new AccessOptions(512, AccessOptions.DEFAULT_RETENTION,
                         AccessOptions.DEFAULT_MAX_SESSIONS_PER_USER, AccessOptions.DEFAULT_MESSAGES_PER_SECOND,
                         AccessOptions.DEFAULT_BYTES_PER_SECOND, AccessOptions.DEFAULT_OVER_LIMIT_GRACE,
-                        AccessOptions.DEFAULT_MAX_GROUPS_PER_USER), null);
+                        AccessOptions.DEFAULT_MAX_GROUPS_PER_USER, AccessOptions.Groups.OPEN), null);
         bystander = new Bystander(server, AccessRequests.BYSTANDER, AccessRequests.BYSTANDER_GROUP,
                 () -> server.store().lastSeq(AccessRequests.BYSTANDER));
         requests = new AccessRequests();
