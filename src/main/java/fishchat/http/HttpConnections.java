@@ -88,16 +88,16 @@ public final class HttpConnections implements ConnectionHandler {
         try {
             return routes.route(request);
         } catch (HttpException e) {
-            return routes.withCommonHeaders(HttpResponse.text(e.status(), e.getMessage()));
+            return routes.error(e.status(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(ERROR, request + " failed", e);
-            return routes.withCommonHeaders(HttpResponse.text(500, "internal error"));
+            return routes.error(500, "internal error");
         }
     }
 
     private void refuse(Connection connection, OutputStream out, HttpException e) {
         try {
-            write(connection, out, null, routes.withCommonHeaders(HttpResponse.text(e.status(), e.getMessage())), false);
+            write(connection, out, null, routes.error(e.status(), e.getMessage()), false);
             finish(connection);
         } catch (IOException ignored) {
             // The client is gone.

@@ -18,9 +18,16 @@ public final class Routes {
     private record Route(String method, String[] segments, HttpHandler handler) {
     }
 
+    /** How these routes word a refusal: a status and a few words, as text unless told otherwise. */
+    @FunctionalInterface
+    public interface ErrorFormat {
+        HttpResponse response(int status, String message);
+    }
+
     private final List<Route> routes = new ArrayList<>();
     private final List<String[]> commonHeaders = new ArrayList<>();
     private HttpHandler fallback;
+    private ErrorFormat errors = HttpResponse::text;
 
     public Routes get(String pattern, HttpHandler handler) {
         return add("GET", pattern, handler);
@@ -52,6 +59,21 @@ public final class Routes {
         return this;
     }
 
+    /**
+     * How every refusal of these routes is written: a path no route has (without a fallback), a
+     * method a path does not take, an {@link HttpException} from a handler, and requests the
+     * connection refuses before any route sees them (malformed, too large) — e.g. as JSON for an API.
+     */
+    public Routes errors(ErrorFormat format) {
+        errors = format;
+        return this;
+    }
+
+    /** A refusal in these routes' format, with their common headers. */
+    HttpResponse error(int status, String message) {
+        return withCommonHeaders(errors.response(status, message));
+    }
+
     /** A header for every response of these routes (e.g. a Content-Security-Policy). */
     public Routes header(String name, String value) {
         commonHeaders.add(new String[] {name, value});
@@ -77,12 +99,12 @@ public final class Routes {
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");
             }
-            return withCommonHeaders(HttpResponse.text(405, "method not allowed").header("Allow", String.join(", ", allowed)));
+            return error(405, "method not allowed").header("Allow", String.join(", ", allowed));
         }
         if (fallback != null) {
             return withCommonHeaders(fallback.handle(request));
         }
-        return withCommonHeaders(HttpResponse.text(404, "not found"));
+        return error(404, "not found");
     }
 
     HttpResponse withCommonHeaders(HttpResponse response) {
