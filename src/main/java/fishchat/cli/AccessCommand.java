@@ -3,6 +3,7 @@ package fishchat.cli;
 import fishchat.access.AccessServer;
 import fishchat.admin.AdminServer;
 import fishchat.admin.ServerMetrics;
+import fishchat.api.ServerApi;
 import fishchat.metrics.Metrics;
 import fishchat.access.NodeRegistration;
 import fishchat.discovery.etcd.EtcdRegistry;
@@ -71,6 +72,9 @@ final class AccessCommand implements Callable<Integer> {
     ChatFlags chat;
 
     @Mixin
+    ApiFlags api;
+
+    @Mixin
     ServerFlags server;
 
     @Mixin
@@ -131,6 +135,7 @@ final class AccessCommand implements Callable<Integer> {
             }
             throw e;
         }
+        ServerApi serverApi = ServerApi.start(api.options(node.data), access, tokens, metrics);
         AccessServer serving = access;
         WebFront browsers = front;
         NodeRegistration registration = registry == null ? null
@@ -147,6 +152,7 @@ final class AccessCommand implements Callable<Integer> {
             if (registration != null) {
                 registration.stop(); // first: gateways stop handing out this node
             }
+            serverApi.stop();
             serving.stop(shutdown.grace); // WebSocket sessions included
             browsers.stop();
             store.close();

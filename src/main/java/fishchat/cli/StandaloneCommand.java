@@ -1,6 +1,7 @@
 package fishchat.cli;
 
 import fishchat.admin.AdminServer;
+import fishchat.api.ServerApi;
 import fishchat.metrics.Metrics;
 import fishchat.standalone.Standalone;
 import fishchat.web.WebOptions;
@@ -65,6 +66,9 @@ final class StandaloneCommand implements Callable<Integer> {
     ChatFlags chat;
 
     @Mixin
+    ApiFlags api;
+
+    @Mixin
     ServerFlags server;
 
     @Mixin
@@ -92,6 +96,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 TlsFlags.withTls(server.options(accessListen, "access", chat.idleTimeout), accessTlsListen, credentials),
                 chat.options(), storeFlags.open(node.data, metrics), tokens, node.advertise, node.advertiseTls,
                 noWeb ? WebOptions.NONE : web.options(wsListen, webListen, credentials), metrics);
+        ServerApi serverApi = ServerApi.start(api.options(node.data), standalone.access(), tokens, metrics);
         AdminServer admin = server.startAdmin(metrics, List.of(() -> standalone.store().problem()));
         if (admin != null) {
             admin.describe("standalone", () -> standalone.gateway().directory().current().addresses());
@@ -104,6 +109,7 @@ final class StandaloneCommand implements Callable<Integer> {
             if (admin != null) {
                 admin.draining();
             }
+            serverApi.stop();
             standalone.close(shutdown.grace);
             if (admin != null) {
                 admin.close();
