@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { exec } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  DESKTOP, PHONE, TcpClient, chatUrl, freshGroupId, freshUid, joinGroup, launchBrowser, login, messages, newPage,
+  DESKTOP, PHONE, TcpClient, api, chatUrl, freshGroupId, freshUid, joinGroup, launchBrowser, login, messages, newPage,
   openConv, openPeer, rewriteFromServer, screenshot, send, sleep, token, until, waitConnected, waitMessage, withDiagnostics,
 } from './lib.mjs';
 
@@ -504,6 +504,71 @@ describe('fishchat in the browser', { skip: skipAll }, () => {
         assert.match(await b.textContent('#conv-title'), /notices/i);
         assert.ok(await b.locator('#composer').isHidden(), 'no writing to the server');
         await screenshot(b, 'chat-notices.png', { docs: false });
+      });
+    } finally {
+      tcp.close();
+      await closeAll();
+    }
+  });
+
+  test('(k) a presence dot follows the peer; my own copies and the service\'s notices come from the server; a revoked token asks for a new one', { timeout: 120_000 }, async () => {
+    const [u, t] = [freshUid(), freshUid()];
+    let a;
+    let b;
+    const tcp = await TcpClient.connect(); // user t, a FishChatServer2-style client
+    try {
+      await withDiagnostics(() => [a, b], async () => {
+        a = await page(`k:${u}:a`);
+        b = await page(`k:${u}:b`);
+        await login(a, u);
+        await login(b, u);
+        await openPeer(a, t);
+        const dot = a.locator(`[data-conv="p2p:${t}"] .presence`);
+        await until(async () => (await dot.getAttribute('data-presence')) === 'offline', 'a grey dot: t is offline');
+        assert.match(await dot.getAttribute('title'), /offline/);
+
+        await tcp.login(t);
+        await until(async () => (await dot.getAttribute('data-presence')) === 'online', 'a green dot once t logs in (a push, cmd 20013)');
+        assert.match(await a.textContent('#conv-sub'), /online/);
+        await screenshot(a, 'chat-presence.png', { docs: false });
+
+        // What u writes on device a is in u's inbox too (its own copy): device b, which has no
+        // conversation with t yet, shows it as u's, sent, not unread.
+        await send(a, 'from device a, stored for my other devices');
+        await tcp.waitFor((m) => m.msg === 'from device a, stored for my other devices', 'the message');
+        await b.locator(`[data-conv="p2p:${t}"]`).waitFor({ state: 'attached' });
+        assert.equal(await b.locator(`[data-conv="p2p:${t}"] .unread`).count(), 0, 'my own copy is not unread');
+        await openConv(b, `p2p:${t}`);
+        await waitMessage(b, 'from device a, stored for my other devices', u);
+        assert.equal((await myMessage(b, 'from device a, stored for my other devices'))?.status, 'sent');
+        await assertNoDuplicates(a, 'A (its own send came back as its copy)');
+        assert.equal(tcp.received().filter((m) => m.sourceUID === t).length, 0, 'the TCP client, which did not ask, gets no own copies');
+
+        tcp.close();
+        await until(async () => (await dot.getAttribute('data-presence')) === 'offline', 'grey again once t is gone');
+        assert.match(await dot.getAttribute('title'), /last seen/);
+
+        // A notice from the service: POST /v1/messages from the system (0).
+        const sent = await api('POST', '/v1/messages', { to: u, msgId: `notice-${u}`, text: 'NOTICE from the service: your order shipped' });
+        assert.equal(sent.stored, true);
+        await b.locator('[data-conv="system:0"]').waitFor({ state: 'attached' });
+        await openConv(b, 'system:0');
+        await waitMessage(b, 'NOTICE from the service: your order shipped', 0);
+        assert.equal(await b.locator('#messages .msg.system').count(), 1);
+
+        // The service revokes u's tokens: both pages are told, and ask for a new token.
+        const sockets = a.fishSockets;
+        await api('POST', `/v1/users/${u}/revoke`);
+        for (const p of [a, b]) {
+          await p.locator('#login-error').waitFor({ state: 'visible' });
+          assert.match(await p.textContent('#login-error'), /revoked/i);
+          assert.equal(await p.inputValue('#token'), '', 'the revoked token is not offered again');
+        }
+        await sleep(1500);
+        assert.equal(a.fishSockets, sockets, 'no reconnect with the revoked token');
+        await b.fill('#token', token(u)); // minted after the revocation
+        await b.click('#login');
+        await waitConnected(b);
       });
     } finally {
       tcp.close();

@@ -40,6 +40,21 @@ export function token(uid, ttl = null) {
   return lines[lines.length - 1];
 }
 
+/**
+ * A call to the server API ($FISHCHAT_API, key $FISHCHAT_API_KEY), as the app's backend makes it;
+ * resolves with the JSON answer, rejects on any status but 200.
+ */
+export async function api(method, path, body = null) {
+  const res = await fetch(new URL(path, env('FISHCHAT_API')), {
+    method,
+    headers: { Authorization: `Bearer ${env('FISHCHAT_API_KEY')}`, 'Content-Type': 'application/json' },
+    body: body == null ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status !== 200) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
 /** Distinct uids for one test run, so reruns against the same data never collide. */
 let nextUid = 1_000_000 + (Date.now() % 1_000_000_000) * 10;
 export function freshUid() {

@@ -67,8 +67,13 @@ function decode(bytes) {
   return T.toObject(T.decode(bytes), { longs: Number, defaults: true, arrays: true });
 }
 
+const REVOKED = 'token revoked'; // errStr of 93002 when the service revoked the user's tokens
+
 /** An error answer in plain words: {code, text, retry, wire}; x as for ERRORS. */
 function problem(code, errStr, x = {}) {
+  if (code === 93002 && errStr === REVOKED) {
+    return { code, text: 'your sign-in was revoked by the service: paste a new token', retry: 'never', wire: `error ${code}: ${errStr}` };
+  }
   const e = ERRORS[code];
   const wire = `error ${code}${errStr && errStr !== 'ok' ? `: ${errStr}` : ''}`;
   const text = e ? e.text({ uid: S.uid, limit: S.maxBytes, ...x }) : `the server answered ${wire}`;
@@ -119,6 +124,7 @@ const S = {
   byMsgKey: new Map(), // `${from}:${msgID}` -> message
   pending: [], // my messages not yet acknowledged, oldest first
   current: null, // open conversation key
+  presence: new Map(), // uid -> {online, devices, since} of one-to-one peers (cmd 20012/20013; not saved)
 };
 
 function convOf(key) {
@@ -128,6 +134,7 @@ function convOf(key) {
     c = { key, kind, id: Number(id), unread: 0, last: 0, lastText: '', left: false };
     S.convs.set(key, c);
     S.msgs.set(key, []);
+    if (kind === 'p2p') watchPresence();
   }
   return c;
 }
@@ -257,6 +264,7 @@ function clearSession() {
   S.byMsgKey.clear();
   S.pending.length = 0;
   S.current = null;
+  S.presence.clear();
 }
 
 // ------------------------------------------------------------------ connection
@@ -277,6 +285,8 @@ const C = {
   syncing: false,
   syncAgain: false,
   kickReason: '', // the server's words when it closed this session for a newer login
+  watching: '', // the uids last sent in a presence request (comma-joined), '' after a new login
+  watchTimer: null,
 };
 
 const statusLog = [];
@@ -400,7 +410,9 @@ function failed(reason, permanent = false) {
 async function onOpen(ws) {
   let res;
   try {
-    res = await request(CMD.LOGIN, { UID: S.uid, token: S.token });
+    // ownCopies: what this user sends from another device (or the service sends as this user)
+    // comes back in the inbox, so every device shows the whole conversation.
+    res = await request(CMD.LOGIN, { UID: S.uid, token: S.token, ownCopies: true });
   } catch (e) {
     return; // the connection went away; onclose reconnects
   }
@@ -446,6 +458,8 @@ async function onOpen(ws) {
   // Resend what was never acknowledged, with the same msgIDs: the server stores each once.
   for (const m of [...S.pending]) transmit(m);
   if (newest > S.lastSeq) sync();
+  C.watching = '';
+  watchPresence();
 }
 
 function dropConnection(ws, reason, reconnect = true) {
@@ -506,9 +520,23 @@ function onFrame(data) {
       return;
     case CMD.KICK:
       C.stopped = true;
+      if (msg.errCode === 93002) {
+        // The service revoked this user's tokens: this one will never work again.
+        const p = problem(msg.errCode, msg.errStr);
+        S.token = '';
+        S.needToken = true;
+        C.ws?.close(1000, 'token revoked');
+        setStatus('offline', 'sign-in revoked', p.text);
+        askForToken(`${capital(p.text)}.`);
+        return;
+      }
       C.kickReason = msg.reason || '';
       setStatus('kicked', 'signed in elsewhere', msg.reason || problem(msg.errCode, msg.errStr).wire);
       C.ws?.close(1000, 'kicked');
+      return;
+    case CMD.PRESENCE_CHANGE:
+      for (const u of msg.users || []) S.presence.set(u.UID, u);
+      render();
       return;
     case CMD.ERROR:
       if (C.waiting.length > 0) break; // the answer to a request the server could not take
@@ -526,6 +554,45 @@ function onFrame(data) {
   clearTimeout(w.timer);
   if (msg.cmd !== w.cmd && msg.cmd !== CMD.ERROR) console.warn(`reply cmd ${msg.cmd} to request cmd ${w.cmd}`);
   w.resolve(msg);
+}
+
+const MAX_WATCHED = 1000; // the server's limit on one presence request
+
+/**
+ * Asks the server for the presence of every one-to-one peer (the most recent 1000), and from then
+ * on for a push (cmd 20013) when one changes. Sent again, shortly after, when a conversation with
+ * a new peer appears; a server without presence answers with an error and the dots stay away.
+ */
+function watchPresence() {
+  if (C.watchTimer) return;
+  C.watchTimer = setTimeout(async () => {
+    C.watchTimer = null;
+    if (!C.loggedIn) return;
+    const uids = [...S.convs.values()].filter((c) => c.kind === 'p2p' && c.id !== S.uid)
+      .sort((a, b) => b.last - a.last).slice(0, MAX_WATCHED).map((c) => c.id);
+    const key = uids.join(',');
+    if (key === C.watching) return;
+    C.watching = key;
+    try {
+      const res = await request(CMD.PRESENCE, { UIDs: uids });
+      if (res.cmd !== CMD.PRESENCE || res.errCode !== 0) {
+        console.info(`no presence from this server: ${problem(res.errCode, res.errStr).wire}`);
+        return;
+      }
+      for (const u of res.users || []) S.presence.set(u.UID, u);
+      render();
+    } catch (e) {
+      C.watching = ''; // asked again after the next login
+    }
+  }, 50);
+}
+
+/** A peer's presence in words, for the dot's title and the conversation's subtitle; null when unknown. */
+function presenceText(uid) {
+  const p = S.presence.get(uid);
+  if (!p) return null;
+  if (p.online) return p.devices > 1 ? `online on ${p.devices} devices` : 'online';
+  return p.since ? `offline, last seen ${when(p.since)}` : 'offline';
 }
 
 async function sync() {
@@ -826,7 +893,14 @@ function renderNow(forceScroll) {
     role: 'button',
     title: convTitle(c),
   },
-  el('span', { class: `avatar ${c.kind}`, text: c.kind === 'group' ? '#' : c.kind === 'system' ? 'i' : String(c.id).slice(-2) }),
+  el('span', { class: `avatar ${c.kind}`, text: c.kind === 'group' ? '#' : c.kind === 'system' ? 'i' : String(c.id).slice(-2) },
+    c.kind === 'p2p' && S.presence.has(c.id) ? el('span', {
+      class: `presence ${S.presence.get(c.id).online ? 'online' : 'offline'}`,
+      'data-presence': S.presence.get(c.id).online ? 'online' : 'offline',
+      title: presenceText(c.id),
+      'aria-label': presenceText(c.id),
+      role: 'img',
+    }) : null),
   el('span', { class: 'conv-body' },
     el('span', { class: 'conv-name', text: convTitle(c) + (c.left ? ' (left)' : '') }),
     el('span', { class: 'conv-last', text: c.lastText || (c.kind === 'group' ? 'joined' : c.kind === 'system' ? '' : 'new chat') })),
@@ -845,7 +919,8 @@ function renderNow(forceScroll) {
   $('#conv-title').textContent = c ? convTitle(c) : 'No conversation selected';
   $('#conv-sub').textContent = !c ? 'Pick a conversation on the left, or start one.'
     : c.kind === 'group' ? (c.left ? 'You are not a member of this group (any more): join it again to write.' : 'Group chat')
-      : c.kind === 'system' ? 'Notices from the server' : 'One-to-one chat';
+      : c.kind === 'system' ? 'Notices from the server'
+        : `One-to-one chat${presenceText(c.id) ? ` · ${presenceText(c.id)}` : ''}`;
   $('#leave-group').hidden = !(c && c.kind === 'group' && !c.left);
   $('#rejoin-group').hidden = !(c && c.kind === 'group' && c.left);
   const writable = canWrite(c);

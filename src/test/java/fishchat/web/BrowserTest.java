@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * browser and a FishChatServer2-style TCP client talking, a page surviving a server restart
  * (reconnect, sync, no duplicates), the admin page following the session count and greying its
  * figures while the node is down, the phone layout at 390×844, errors in plain words and retries
- * only where they can work. Every screenshot goes to {@code target/surefire-reports/browser-screenshots}
+ * only where they can work, the presence dot of a one-to-one peer, own copies and the server API's
+ * notices and revocations. Every screenshot goes to {@code target/surefire-reports/browser-screenshots}
  * (and a screenshot of each page of a failed scenario); with {@code -Dfishchat.screenshots=DIR}
  * they also save the screenshots shown in README.md there.
  */
@@ -71,6 +72,7 @@ class BrowserTest {
         int admin = freePort();
         int access = freePort();
         int gateway = freePort();
+        int api = freePort();
         Path data = Files.createDirectories(dir.resolve("data"));
         String java = ProcessHandle.current().info().command().orElseThrow();
         String fishchat = quote(java) + " --enable-native-access=ALL-UNNAMED -cp " + quote(System.getProperty("java.class.path"))
@@ -78,6 +80,7 @@ class BrowserTest {
         String serve = fishchat + " standalone --data " + quote(data.toString())
                 + " --gateway-listen 127.0.0.1:" + gateway + " --access-listen 127.0.0.1:" + access
                 + " --web-listen 127.0.0.1:" + web + " --ws-listen 127.0.0.1:" + ws + " --admin-listen 127.0.0.1:" + admin
+                + " --api-listen 127.0.0.1:" + api
                 + " --max-message " + MAX_MESSAGE + " --max-msg-rate " + MAX_MSG_RATE;
         Path start = script("start.sh", """
                 #!/bin/sh
@@ -112,6 +115,8 @@ class BrowserTest {
         builder.environment().put("FISHCHAT_ACCESS_TCP", "127.0.0.1:" + access);
         builder.environment().put("FISHCHAT_TOKEN_CMD", fishchat + " token --data " + quote(data.toString()));
         builder.environment().put("FISHCHAT_RESTART_CMD", restart.toString());
+        builder.environment().put("FISHCHAT_API", "http://127.0.0.1:" + api + "/");
+        builder.environment().put("FISHCHAT_API_KEY", Files.readString(data.resolve("api-key")).strip()); // created at start
         builder.environment().put("CHROMIUM", CHROMIUM.toString());
         builder.environment().put("FISHCHAT_MAX_MESSAGE", String.valueOf(MAX_MESSAGE));
         deleteTree(OUTPUT); // this run's pictures only
