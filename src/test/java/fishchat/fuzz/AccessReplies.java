@@ -9,6 +9,7 @@ import fishchat.protocol.external.Error;
 import fishchat.protocol.external.ReqJoinGroup;
 import fishchat.protocol.external.ReqLeaveGroup;
 import fishchat.protocol.external.ReqLogin;
+import fishchat.protocol.external.ReqPresence;
 import fishchat.protocol.external.ReqSendGroupMsg;
 import fishchat.protocol.external.ReqSendP2PMsg;
 import fishchat.protocol.external.ReqSyncMsg;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>any other request is answered with its own reply type (same cmd) carrying a
  *       documented errCode;
  *   <li>interleaved pushes are only ResNotify, and only after a successful login (no session
- *       hears of another user's messages before it is that user);
+ *       hears of another user's messages before it is that user), and ResPresenceChange, only
+ *       after a presence request was answered (no session is pushed presence it did not ask for);
  *   <li>the server stops answering early only after a successful logout (the session ends
  *       after that reply) or for a header over its frame limit (one Error 90004, then close).
  * </ul>
@@ -45,10 +47,15 @@ final class AccessReplies {
         int answered = 0;
         boolean ended = false; // a logout was answered OK: nothing may follow
         boolean oversizeAnswered = false;
+        boolean watching = false; // a presence request was answered OK
         for (byte[] reply : exchange.received) {
             int cmd = Base.parseFrom(reply).getCmd();
             if (cmd == Cmd.NOTIFY.code()) {
                 assertTrue(everLoggedIn, "a ResNotify reached a session that had not logged in");
+                continue;
+            }
+            if (cmd == Cmd.PRESENCE_CHANGE.code()) {
+                assertTrue(watching, "a ResPresenceChange reached a session that had not asked for presence");
                 continue;
             }
             assertTrue(!ended && !oversizeAnswered, "a reply after the session's last one (cmd " + cmd + ")");
@@ -70,6 +77,9 @@ final class AccessReplies {
             }
             if (cmd == Cmd.LOGOUT.code() && errCode == 0) {
                 ended = true;
+            }
+            if (cmd == Cmd.PRESENCE.code() && errCode == 0) {
+                watching = true;
             }
         }
         if (ended || exchange.end == Exchange.End.RESET) {
@@ -105,7 +115,7 @@ final class AccessReplies {
         }
         Cmd known = Cmd.of(cmd);
         if (known == null || known == Cmd.REQ_ACCESS_SERVER || known == Cmd.NOTIFY || known == Cmd.KICK
-                || known == Cmd.ERROR) {
+                || known == Cmd.PRESENCE_CHANGE || known == Cmd.ERROR) {
             return Cmd.ERROR.code(); // not served by an access server
         }
         Parser<?> parsedBy = switch (known) {
@@ -115,6 +125,7 @@ final class AccessReplies {
             case SEND_GROUP_MSG -> loggedIn ? ReqSendGroupMsg.parser() : null;
             case JOIN_GROUP -> loggedIn ? ReqJoinGroup.parser() : null;
             case LEAVE_GROUP -> loggedIn ? ReqLeaveGroup.parser() : null;
+            case PRESENCE -> ReqPresence.parser(); // no strings: only a malformed packed list fails it
             default -> null; // ping, ack, logout: answered without reading the body
         };
         if (parsedBy != null) {

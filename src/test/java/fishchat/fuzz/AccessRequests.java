@@ -10,6 +10,7 @@ import fishchat.protocol.external.ReqLeaveGroup;
 import fishchat.protocol.external.ReqLogin;
 import fishchat.protocol.external.ReqLogout;
 import fishchat.protocol.external.ReqPing;
+import fishchat.protocol.external.ReqPresence;
 import fishchat.protocol.external.ReqSendGroupMsg;
 import fishchat.protocol.external.ReqSendP2PMsg;
 import fishchat.protocol.external.ReqSyncMsg;
@@ -40,8 +41,8 @@ final class AccessRequests {
     private static final int[] CMDS = {
         Cmd.LOGIN.code(), Cmd.PING.code(), Cmd.SEND_P2P_MSG.code(), Cmd.ACCEPT_P2P_MSG_ACK.code(),
         Cmd.SEND_GROUP_MSG.code(), Cmd.SYNC_MSG.code(), Cmd.NOTIFY.code(), Cmd.LOGOUT.code(),
-        Cmd.JOIN_GROUP.code(), Cmd.LEAVE_GROUP.code(), Cmd.KICK.code(), Cmd.ERROR.code(),
-        Cmd.REQ_ACCESS_SERVER.code(), 0, 20000, 20012
+        Cmd.JOIN_GROUP.code(), Cmd.LEAVE_GROUP.code(), Cmd.KICK.code(), Cmd.PRESENCE.code(),
+        Cmd.PRESENCE_CHANGE.code(), Cmd.ERROR.code(), Cmd.REQ_ACCESS_SERVER.code(), 0, 20000, 20014
     };
 
     private final HmacTokens tokens = new HmacTokens(ChatServer.SECRET, Clock.systemUTC());
@@ -73,10 +74,21 @@ final class AccessRequests {
             case 10 -> ReqLogout.newBuilder().setCmd(cmd(data, Cmd.LOGOUT)).setUID(uid(data)).build().toByteArray();
             case 11 -> ReqAcceptP2PMsgAck.newBuilder().setCmd(cmd(data, Cmd.ACCEPT_P2P_MSG_ACK))
                     .setSourceUID(uid(data)).setTargetUID(uid(data)).setMsgID(text(data, 8)).build().toByteArray();
-            case 12 -> concat(cmdField(cmd), data.consumeBytes(data.consumeInt(0, 48)));
-            case 13 -> concat(next(data), data.consumeBytes(data.consumeInt(0, 16)));
+            case 12 -> presence(data);
+            case 13 -> concat(cmdField(cmd), data.consumeBytes(data.consumeInt(0, 48)));
+            case 14 -> concat(next(data), data.consumeBytes(data.consumeInt(0, 16)));
             default -> data.consumeBytes(data.consumeInt(0, 64));
         };
+    }
+
+    /** A presence request: a few uids that matter (the bystander among them), or sometimes over the limit of 1000. */
+    private byte[] presence(FuzzedDataProvider data) {
+        ReqPresence.Builder request = ReqPresence.newBuilder().setCmd(cmd(data, Cmd.PRESENCE));
+        int count = data.consumeInt(0, 15) == 0 ? 1001 : data.consumeInt(0, 4);
+        for (int i = 0; i < count; i++) {
+            request.addUIDs(i < 5 ? uid(data) : 2000 + i);
+        }
+        return request.build().toByteArray();
     }
 
     private byte[] login(FuzzedDataProvider data) {
