@@ -8,6 +8,8 @@ import fishchat.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -36,6 +38,7 @@ final class NodeLease {
     private final Clock clock;
     private Thread thread;
     private volatile boolean running;
+    private final Semaphore stopped = new Semaphore(0);
     private boolean failing;
 
     /**
@@ -60,7 +63,10 @@ final class NodeLease {
     private void run() {
         while (running) {
             try {
-                Thread.sleep(RENEW_EVERY);
+                // A stop wakes this at once; it never interrupts a store call (which would report a failure).
+                if (stopped.tryAcquire(RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS) || !running) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -99,8 +105,8 @@ final class NodeLease {
     /** Stops renewing and takes this node's users offline at once (an orderly stop; a store that fails leaves that to the lease). */
     void stop() {
         running = false;
+        stopped.release();
         if (thread != null) {
-            thread.interrupt();
             try {
                 thread.join(Duration.ofSeconds(10));
             } catch (InterruptedException e) {

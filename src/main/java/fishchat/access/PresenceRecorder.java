@@ -73,11 +73,14 @@ final class PresenceRecorder {
         thread = Thread.ofVirtual().name("presence-recorder").start(this::run);
     }
 
-    /** Stops writing; what is still marked is dropped (the node's orderly stop clears its rows at once). */
+    /**
+     * Stops writing once the write in hand is done (not interrupted: the store would report that as
+     * a failure); what is still marked is dropped (the node's orderly stop clears its rows at once).
+     */
     void stop() {
         running = false;
+        wake.release();
         if (thread != null) {
-            thread.interrupt();
             try {
                 thread.join(Duration.ofSeconds(10));
             } catch (InterruptedException e) {

@@ -183,6 +183,9 @@ final class WebhookDelivery {
 
     private void storeFails(StoreUnavailableException e) {
         failures = Math.max(failures, 1);
+        if (!running) {
+            return; // interrupted by stop(): not the store's fault
+        }
         if (!storeFailing) {
             LOG.log(WARNING, "webhook {0}: the outbox cannot be read or written ({1}); retrying", target, e.getMessage());
             storeFailing = true;
