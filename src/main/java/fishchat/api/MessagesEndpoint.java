@@ -75,7 +75,12 @@ final class MessagesEndpoint {
         answer.put("duplicate", deliveries.isEmpty());
         answer.put("seqs", deliveries.stream()
                 .sorted(java.util.Comparator.comparingLong(Delivery::uid))
-                .map(d -> Map.of("uid", d.uid(), "seq", d.seq()))
+                .map(d -> {
+                    Map<String, Object> place = new LinkedHashMap<>();
+                    place.put("uid", d.uid());
+                    place.put("seq", d.seq());
+                    return place;
+                })
                 .toList());
         return answer;
     }

@@ -27,8 +27,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * long as it takes (events older than --retention are deleted with the messages).
  *
  * <p>Of the nodes that name the receiver, one at a time delivers: the one holding its lease in the
- * store ({@link EventOutbox#claim}), renewed before every batch; the others check every
- * {@link #STANDBY_CHECK} and take over once it ran out (a dead holder: within {@link #LEASE}).
+ * store ({@link EventOutbox#claim}), renewed every {@link #RENEW_AFTER} while it works; the others
+ * check every {@link #STANDBY_CHECK} (which also keeps the receiver registered) and take over once
+ * it ran out (a dead holder: within {@link #LEASE}).
  */
 final class WebhookDelivery {
     private static final System.Logger LOG = System.getLogger(WebhookDelivery.class.getName());
@@ -39,6 +40,11 @@ final class WebhookDelivery {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     static final Duration IDLE_POLL = Duration.ofMillis(200);
     static final Duration STANDBY_CHECK = Duration.ofSeconds(5);
+    /**
+     * The holder renews its lease when it is older than this: a write every 2 s rather than at every
+     * idle poll, and still, with a send taking at most {@link #REQUEST_TIMEOUT}, well inside {@link #LEASE}.
+     */
+    static final Duration RENEW_AFTER = Duration.ofSeconds(2);
 
     private final URI url;
     private final String target;
@@ -54,6 +60,8 @@ final class WebhookDelivery {
     private boolean storeFailing;
     /** When the oldest event waiting (as last read) happened; 0 when none is known to wait. */
     private volatile long oldestWaitingAt;
+    /** When this node last took or renewed the lease (clock millis); 0 when it does not hold it. */
+    private long heldSince;
 
     WebhookDelivery(URI url, String holder, byte[] secret, EventOutbox outbox, HttpClient http, Clock clock,
                     WebhookMetrics metrics) {
@@ -116,13 +124,19 @@ final class WebhookDelivery {
     private Duration step() throws InterruptedException {
         List<OutboxEvent> events;
         try {
-            if (!outbox.claim(target, holder, clock.millis(), LEASE)) {
-                oldestWaitingAt = 0;
-                return STANDBY_CHECK;
+            long now = clock.millis();
+            if (heldSince == 0 || now - heldSince >= RENEW_AFTER.toMillis() || now < heldSince) {
+                if (!outbox.claim(target, holder, now, LEASE)) {
+                    heldSince = 0;
+                    oldestWaitingAt = 0;
+                    return STANDBY_CHECK;
+                }
+                heldSince = now;
             }
             events = outbox.pending(target, BATCH);
             storeWorks();
         } catch (StoreUnavailableException e) {
+            heldSince = 0; // unknown whether it still holds: claim again before sending
             storeFails(e);
             return backoff();
         }
