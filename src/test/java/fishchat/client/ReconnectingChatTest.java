@@ -186,4 +186,35 @@ class ReconnectingChatTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /** The terminal client asks for own copies: what the user sends from another device reaches this one, as its own. */
+    @Test
+    void whatTheUserSendsFromAnotherDeviceArrivesAsItsOwn() throws Exception {
+        ChatServer server = server(AccessOptions.defaults());
+        Relay relay = relayTo(server);
+        Recorded laptop = new Recorded();
+        chat(relay, 1, server::token, laptop).open();
+        Recorded phone = new Recorded();
+        ReconnectingChat phoneChat = chat(relay, 1, server::token, phone);
+        phoneChat.open();
+        assertEquals(fishchat.protocol.ErrorCode.OK, phoneChat.awaitConnected(null).sendP2P(2, "p1", "sent from the phone"));
+        Await.until("the laptop has the phone's message", WAIT,
+                () -> laptop.messages.stream().anyMatch(m -> m.getMsg().equals("sent from the phone")));
+        offsetMsg copy = laptop.messages.stream().filter(m -> m.getMsg().equals("sent from the phone")).findFirst().orElseThrow();
+        assertEquals(List.of(1L, 2L), List.of(copy.getSourceUID(), copy.getTargetUID()), "from me, to 2");
+    }
+
+    /** A revocation through the server API stops the chat for good, saying why. */
+    @Test
+    void aRevokedTokenStopsTheChatSayingWhy() throws Exception {
+        ChatServer server = server(AccessOptions.defaults());
+        Relay relay = relayTo(server);
+        Recorded events = new Recorded();
+        String token = server.token(3);
+        chat(relay, 3, uid -> token, events).open();
+        Thread.sleep(5); // the revocation comes after the token was issued
+        server.access().backend().revoke(3);
+        String why = events.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(why.contains("revoked") && why.contains("not reconnecting"), why);
+    }
 }
