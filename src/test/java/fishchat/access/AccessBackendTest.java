@@ -1,7 +1,6 @@
 package fishchat.access;
 
 import fishchat.chat.SendOutcome;
-import fishchat.chat.auth.HmacTokens;
 import fishchat.libnet.ServerOptions;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
