@@ -57,6 +57,8 @@ public final class Connection {
     private volatile long writeStartedNanos;
     private volatile int state;
     private volatile String closeReason;
+    /** The session this connection carries, once its protocol is frames (a WebSocket's after its upgrade). */
+    private volatile Session session;
 
     Connection(long id, Server server, Socket tcp, Socket socket, long acceptedNanos) {
         this.id = id;
@@ -181,6 +183,14 @@ public final class Connection {
         } catch (IOException e) {
             // Timed out, reset or closed: nothing more to wait for.
         }
+    }
+
+    void carry(Session value) {
+        session = value;
+    }
+
+    Session session() {
+        return session;
     }
 
     public boolean isClosed() {

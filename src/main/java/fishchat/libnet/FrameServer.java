@@ -18,7 +18,7 @@ public final class FrameServer implements ConnectionHandler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
     private final ServerOptions options;
     private final Server server;
-    private final SessionRegistry registry = new SessionRegistry();
+    private final SessionRegistry registry;
     private final SessionLoop loop;
     private volatile InetSocketAddress address;
     private volatile InetSocketAddress tlsAddress;
@@ -26,6 +26,7 @@ public final class FrameServer implements ConnectionHandler, AutoCloseable {
     public FrameServer(ServerOptions options, FrameHandler handler) {
         this.options = options;
         this.server = new Server(options.limits());
+        this.registry = new SessionRegistry(server.connectionsView());
         this.loop = new SessionLoop(handler, registry, options.oversizeFrame());
     }
 
