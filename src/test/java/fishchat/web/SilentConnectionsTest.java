@@ -8,7 +8,7 @@ import fishchat.metrics.Metrics;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.external.ReqPing;
 import fishchat.protocol.external.ResPing;
-import fishchat.standalone.Standalone;
+import fishchat.node.Standalone;
 import fishchat.store.sqlite.SqliteStore;
 import fishchat.testing.ChatServer;
 import fishchat.testing.WsClient;
@@ -48,12 +48,12 @@ class SilentConnectionsTest {
         }
     }
 
-    private void start(UnaryOperator<ServerOptions> access) throws IOException {
+    private void start(UnaryOperator<ServerOptions> access) throws Exception {
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        node = Standalone.start(ServerOptions.defaults(any, "gateway"), access.apply(ServerOptions.defaults(any, "access")),
-                AccessOptions.defaults(), SqliteStore.open(dir, Duration.ofSeconds(4)),
-                new HmacTokens(ChatServer.SECRET, Clock.systemUTC()), null, null,
-                new WebOptions(any, null, null, null, any, null, null), new Metrics());
+        node = Standalone.start(new Standalone.Config(ServerOptions.defaults(any, "gateway"),
+                access.apply(ServerOptions.defaults(any, "access")), AccessOptions.defaults(),
+                new HmacTokens(ChatServer.SECRET, Clock.systemUTC()), new WebOptions(any, null, null, null, any, null, null)),
+                SqliteStore.open(dir, Duration.ofSeconds(4)), new Metrics());
     }
 
     private InetSocketAddress webSocketPort() {

@@ -19,7 +19,7 @@ import fishchat.protocol.external.ResPing;
 import fishchat.protocol.external.ResSelectAccessServerForClient;
 import fishchat.protocol.external.ResSendP2PMsg;
 import fishchat.protocol.external.ResSyncMsg;
-import fishchat.standalone.Standalone;
+import fishchat.node.Standalone;
 import fishchat.store.sqlite.SqliteStore;
 import fishchat.bench.attack.WebSocketControlAttack;
 import fishchat.testing.Await;
@@ -73,15 +73,15 @@ class WebSocketTest {
         }
     }
 
-    private Standalone start(UnaryOperator<ServerOptions> access, WebOptions web) throws IOException {
+    private Standalone start(UnaryOperator<ServerOptions> access, WebOptions web) throws Exception {
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        node = Standalone.start(ServerOptions.defaults(any, "gateway"), access.apply(ServerOptions.defaults(any, "access")),
-                AccessOptions.defaults(), SqliteStore.open(dir, Duration.ofSeconds(4)), tokens, null, null, web,
-                new Metrics());
+        node = Standalone.start(new Standalone.Config(ServerOptions.defaults(any, "gateway"),
+                access.apply(ServerOptions.defaults(any, "access")), AccessOptions.defaults(), tokens, web),
+                SqliteStore.open(dir, Duration.ofSeconds(4)), new Metrics());
         return node;
     }
 
-    private Standalone start() throws IOException {
+    private Standalone start() throws Exception {
         return start(o -> o, plainWeb());
     }
 

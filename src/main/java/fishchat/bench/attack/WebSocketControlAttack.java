@@ -57,7 +57,7 @@ public final class WebSocketControlAttack {
             socket.connect(target, 5000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + target.getHostString() + ":" + target.getPort()
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + fishchat.libnet.Addresses.format(target)
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
                     + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
