@@ -36,7 +36,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private static final int MAX_QUEUED = 20_000;
     /**
      * How long a caller whose write is already in a transaction waits for its outcome past
-     * its timeout: with the store's 4 s that answers within DESIGN's 5 s. Only a commit stuck
+     * its timeout: with the store's 4 s that answers within the protocol's 5 s. Only a commit stuck
      * longer than this (a stalled disk) can still land after the caller was answered 90001.
      */
     private static final Duration COMMIT_OUTCOME_WAIT = Duration.ofSeconds(1);
