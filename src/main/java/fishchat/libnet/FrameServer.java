@@ -56,7 +56,10 @@ public final class FrameServer implements ConnectionHandler, AutoCloseable {
         } catch (IOException e) {
             return; // closed before it began
         }
-        serveSession(connection, transport);
+        Session session = open(connection, transport);
+        if (session != null) {
+            loop.run(session); // straight from here: every frame between the thread and its read is kept while it parks
+        }
     }
 
     /**
@@ -65,14 +68,22 @@ public final class FrameServer implements ConnectionHandler, AutoCloseable {
      * protocol carries frames another way (a WebSocket after its upgrade).
      */
     public void serveSession(Connection connection, Transport transport) {
+        Session session = open(connection, transport);
+        if (session != null) {
+            loop.run(session);
+        }
+    }
+
+    /** A new session in the registry, or null when a stop closed the connection meanwhile. */
+    private Session open(Connection connection, Transport transport) {
         Session session = new Session(connection, transport, options.pushQueueCapacity(), server.stats());
         registry.add(session);
         server.stats().sessionsOpened.increment();
         if (connection.isClosed()) {
-            registry.remove(session); // a stop closed it meanwhile: nothing to serve
-            return;
+            registry.remove(session);
+            return null;
         }
-        loop.run(session);
+        return session;
     }
 
     @Override

@@ -119,7 +119,7 @@ public final class Server {
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Socket stream = listener.tls() == null ? socket : listener.tls().wrap(socket);
-            connection = new Connection(nextId.incrementAndGet(), this, socket, stream, System.nanoTime());
+            connection = new Connection(nextId.incrementAndGet(), this, listener.handler(), socket, stream, System.nanoTime());
         } catch (IOException e) {
             LOG.log(DEBUG, "{0}: dropping a connection that failed at setup: {1}", limits.name(), e.getMessage());
             admission.release(source);
@@ -128,27 +128,23 @@ public final class Server {
         }
         connections.add(connection);
         try {
-            Thread.ofVirtual().name(limits.name() + "-" + connection.id()).start(() -> run(connection, listener.handler()));
+            Thread.ofVirtual().name(limits.name() + "-" + connection.id()).start(connection);
         } catch (RuntimeException | OutOfMemoryError e) {
             ended(connection, "could not start its thread");
             throw e;
         }
     }
 
-    private void run(Connection connection, ConnectionHandler handler) {
-        try {
-            handler.serve(connection);
-        } catch (Throwable e) {
-            if (e instanceof VirtualMachineError) {
-                Fatal.unexpected(connection + " of " + limits.name(), e);
-            }
-            LOG.log(ERROR, limits.name() + ": " + connection + " failed", e);
-        } finally {
-            ended(connection, "ended");
+    /** A handler threw what it should have dealt with: a bug (or, for a VM error, the end of the process). */
+    void failed(Connection connection, Throwable e) {
+        if (e instanceof VirtualMachineError) {
+            Fatal.unexpected(connection + " of " + limits.name(), e);
         }
+        LOG.log(ERROR, limits.name() + ": " + connection + " failed", e);
     }
 
-    private void ended(Connection connection, String reason) {
+    /** The connection's thread is done with it (or never started): close it and give back its place. */
+    void ended(Connection connection, String reason) {
         connection.close(reason);
         admission.release(connection.source()); // before leaving the set: its count never lags behind
         connections.remove(connection);

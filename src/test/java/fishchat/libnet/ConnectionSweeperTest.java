@@ -21,7 +21,7 @@ class ConnectionSweeperTest {
     private static Connection connection(long acceptedNanos) {
         Socket unconnected = new Socket();
         return new Connection(1, new Server(new ConnectionLimits(16, 10, 0, 0, 0, Duration.ZERO, Duration.ZERO,
-                Duration.ZERO, "unused")), unconnected, unconnected, acceptedNanos);
+                Duration.ZERO, "unused")), connection -> { }, unconnected, unconnected, acceptedNanos);
     }
 
     @Test
