@@ -48,6 +48,13 @@ public record AccessOptions(int maxMessageBytes, Duration retention, int maxSess
         }
     }
 
+    /** Open groups, as FishChatServer2 has them. */
+    public AccessOptions(int maxMessageBytes, Duration retention, int maxSessionsPerUser, int messagesPerSecond,
+                         int bytesPerSecond, Duration overLimitGrace, int maxGroupsPerUser) {
+        this(maxMessageBytes, retention, maxSessionsPerUser, messagesPerSecond, bytesPerSecond, overLimitGrace,
+                maxGroupsPerUser, Groups.OPEN);
+    }
+
     public static AccessOptions defaults() {
         return new AccessOptions(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RETENTION, DEFAULT_MAX_SESSIONS_PER_USER,
                 DEFAULT_MESSAGES_PER_SECOND, DEFAULT_BYTES_PER_SECOND, DEFAULT_OVER_LIMIT_GRACE, DEFAULT_MAX_GROUPS_PER_USER,

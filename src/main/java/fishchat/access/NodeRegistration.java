@@ -40,7 +40,7 @@ public final class NodeRegistration implements AutoCloseable {
         this(registry, node, sessions, TTL, REFRESH);
     }
 
-    /** With another TTL and refresh period than DESIGN §3's 10 s and 3 s (tests, tuning). */
+    /** With another TTL and refresh period than the usual 10 s and 3 s (tests, tuning). */
     public NodeRegistration(Registry registry, AccessNode node, LongSupplier sessions, Duration ttl, Duration refresh) {
         this.registry = registry;
         this.node = node;

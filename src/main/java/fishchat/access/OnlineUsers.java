@@ -26,6 +26,11 @@ public final class OnlineUsers {
     private final Metrics.Counter pushes;
     private final LongConsumer changed;
 
+    /** Without anyone told of changes (no presence kept). */
+    OnlineUsers(Metrics.Counter pushes) {
+        this(pushes, uid -> { });
+    }
+
     OnlineUsers(Metrics.Counter pushes, LongConsumer changed) {
         this.pushes = pushes;
         this.changed = changed;

@@ -19,7 +19,8 @@ final class UserAllowances {
 
     private final AccessOptions options;
     private final Map<Long, Allowance> byUid = new ConcurrentHashMap<>();
-    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+    /** System.nanoTime() of the last sweep; {@link Long#MIN_VALUE} before the first request. */
+    private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE);
 
     UserAllowances(AccessOptions options) {
         this.options = options;
@@ -41,6 +42,10 @@ final class UserAllowances {
 
     private void sweep(long now) {
         long last = lastSweep.get();
+        if (last == Long.MIN_VALUE) {
+            lastSweep.compareAndSet(last, now); // the clock's origin: nothing to sweep yet
+            return;
+        }
         if (now - last < SWEEP_NANOS || !lastSweep.compareAndSet(last, now)) {
             return;
         }

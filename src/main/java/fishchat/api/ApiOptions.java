@@ -10,15 +10,22 @@ import java.util.Objects;
  * How a node serves the server API and delivers webhooks.
  *
  * @param listen            where the JSON API listens, or null for none
- * @param keyFile           the API key (created 0600 when missing, when the API listens)
+ * @param keyFile           the API key (created 0600 when missing); needed when the API listens
  * @param webhooks          receivers of webhook events (none: no delivery from this node)
- * @param webhookSecretFile the key webhook bodies are signed with (created 0600 when missing, when there are receivers)
+ * @param webhookSecretFile the key webhook bodies are signed with (created 0600 when missing); needed with receivers
  */
 public record ApiOptions(InetSocketAddress listen, Path keyFile, List<URI> webhooks, Path webhookSecretFile) {
+    /** Neither an API nor webhooks. */
+    public static final ApiOptions NONE = new ApiOptions(null, null, List.of(), null);
+
     public ApiOptions {
-        Objects.requireNonNull(keyFile, "keyFile");
-        Objects.requireNonNull(webhookSecretFile, "webhookSecretFile");
         webhooks = List.copyOf(webhooks);
+        if (listen != null) {
+            Objects.requireNonNull(keyFile, "keyFile");
+        }
+        if (!webhooks.isEmpty()) {
+            Objects.requireNonNull(webhookSecretFile, "webhookSecretFile");
+        }
         for (URI url : webhooks) {
             if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
                 throw new IllegalArgumentException("a webhook URL is http:// or https:// with a host: " + url);

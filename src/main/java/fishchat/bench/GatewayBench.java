@@ -63,7 +63,7 @@ public final class GatewayBench {
         double seconds = duration.toNanos() / 1e9;
         out.printf(Locale.ROOT, "RESULT bench=gateway target=%s conns=%d duration_s=%.1f requests=%d rps=%.0f "
                         + "p50_us=%d p99_us=%d p999_us=%d errors=%d%n",
-                target.getHostString() + ":" + target.getPort(), connections, seconds, requests, requests / seconds,
+                fishchat.libnet.Addresses.format(target), connections, seconds, requests, requests / seconds,
                 latency.percentileMicros(0.50), latency.percentileMicros(0.99), latency.percentileMicros(0.999),
                 errors.get());
         return errors.get();

@@ -70,7 +70,7 @@ final class PingLinks {
 
             @Override
             public String target() {
-                return access.getHostString() + ":" + access.getPort();
+                return fishchat.libnet.Addresses.format(access);
             }
         };
     }

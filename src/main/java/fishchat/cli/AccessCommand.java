@@ -1,25 +1,15 @@
 package fishchat.cli;
 
-import fishchat.access.AccessServer;
-import fishchat.admin.AdminServer;
-import fishchat.admin.ServerMetrics;
-import fishchat.api.ServerApi;
 import fishchat.metrics.Metrics;
-import fishchat.access.NodeRegistration;
-import fishchat.discovery.etcd.EtcdRegistry;
-import fishchat.store.MessageStore;
-import fishchat.gateway.AccessDirectory;
-import fishchat.gateway.AccessList;
-import fishchat.web.WebFront;
+import fishchat.node.AccessProcess;
+import fishchat.node.Advertised;
 import fishchat.web.WebOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "access", mixinStandardHelpOptions = true,
@@ -83,86 +73,42 @@ final class AccessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         node.check();
-        if (node.advertise == null && etcd.enabled() && listen.getAddress().isAnyLocalAddress()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "listening on a wildcard address: give --advertise HOST:PORT, the address clients should dial");
-        }
         if (nodeId != null) {
-            AccessNodes.checkId(nodeId);
+            checkNodeId(nodeId);
         }
         storeFlags.postgres(); // a bad URL is refused before anything starts
         var credentials = tls.load(tlsListen != null || web.wssListen != null, WebFlags.tlsAddressFlags("--tls-listen"));
         WebOptions webOptions = web.options(wsListen, webListen, credentials);
-        EtcdRegistry registry = etcd.enabled() ? etcd.open() : null;
         var tokens = auth.verifier(node.data);
         Metrics metrics = new Metrics();
-        MessageStore store;
+        AccessProcess.Config settings = new AccessProcess.Config(
+                TlsFlags.withTls(server.options(listen, "access", chat.idleTimeout), tlsListen, credentials),
+                chat.options(), () -> storeFlags.open(node.data, metrics), tokens, webOptions,
+                new Advertised(node.advertise, node.advertiseTls), etcd.enabled() ? etcd::open : null, nodeId,
+                server.adminListen, api.options(node.data));
+        AccessProcess access;
         try {
-            store = storeFlags.open(node.data, metrics);
-        } catch (IOException | RuntimeException e) {
-            if (registry != null) {
-                registry.close();
-            }
-            throw e;
+            access = AccessProcess.start(settings, metrics);
+        } catch (BindException e) {
+            throw new BusyPorts()
+                    .add(listen, "--listen HOST:PORT")
+                    .add(tlsListen, "--tls-listen HOST:PORT")
+                    .add(wsListen, "--ws-listen HOST:PORT")
+                    .add(web.wssListen, "--wss-listen HOST:PORT")
+                    .add(webListen, "--web-listen HOST:PORT")
+                    .add(server.adminListen, "--admin-listen HOST:PORT")
+                    .add(api.listen, "--api-listen HOST:PORT")
+                    .explain(e);
         }
-        AccessServer access = null;
-        WebFront front = null;
-        String addr;
-        String tlsAddr;
-        AdminServer admin;
-        try {
-            access = new AccessServer(TlsFlags.withTls(server.options(listen, "access", chat.idleTimeout), tlsListen, credentials),
-                    chat.options(), store, tokens,
-                    Clock.systemUTC(), metrics).start();
-            ServerMetrics.register(metrics, "access", access.frameServer());
-            addr = AccessNodes.handedOut(node.advertise, access.address());
-            tlsAddr = AccessNodes.handedOut(node.advertiseTls, access.frameServer().tlsAddress());
-            front = WebFront.start(access.frameServer(), webOptions, new AccessDirectory(AccessList.EMPTY), addr, tlsAddr);
-            admin = server.startAdmin(metrics, List.of(store::problem));
-            if (admin != null) {
-                admin.describe("access", null);
-            }
-        } catch (Exception e) {
-            if (access != null) {
-                access.stop(); // first: it ends the WebSocket sessions too
-            }
-            if (front != null) {
-                front.stop();
-            }
-            store.close();
-            if (registry != null) {
-                registry.close();
-            }
-            throw e;
-        }
-        ServerApi serverApi = ServerApi.start(api.options(node.data), access, tokens, metrics);
-        AccessServer serving = access;
-        WebFront browsers = front;
-        NodeRegistration registration = registry == null ? null
-                : new NodeRegistration(registry, AccessNodes.describe(serving, addr, tlsAddr,
-                        browsers.wsUrl(false), browsers.wsUrl(true), nodeId),
-                        () -> serving.frameServer().sessions().size());
-        if (registration != null) {
-            registration.instrument(metrics);
-        }
-        Shutdown.await(shutdown.grace, () -> {
-            if (admin != null) {
-                admin.draining();
-            }
-            if (registration != null) {
-                registration.stop(); // first: gateways stop handing out this node
-            }
-            serverApi.stop();
-            serving.stop(shutdown.grace); // WebSocket sessions included
-            browsers.stop();
-            store.close();
-            if (registry != null) {
-                registry.close();
-            }
-            if (admin != null) {
-                admin.close();
-            }
-        });
+        Shutdown.await(shutdown.grace, () -> access.stop(shutdown.grace));
         return 0;
+    }
+
+    private static void checkNodeId(String id) {
+        try {
+            new fishchat.discovery.AccessNode(id, "x:1", "", "", "", "", 0, 0, "");
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.TypeConversionException("--node-id: " + e.getMessage());
+        }
     }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load programs that print their figures on one RESULT line.",
         subcommands = {BenchCommand.Gateway.class, BenchCommand.Chat.class, BenchCommand.Group.class, BenchCommand.Idle.class, BenchCommand.Soak.class,
-                BenchCommand.Ping.class})
+                BenchCommand.Ping.class, AttackCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

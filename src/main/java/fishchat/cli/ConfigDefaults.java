@@ -54,8 +54,10 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         if (path != null) {
             try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
                 properties.load(in);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IOException("config file " + path + ": no such file", e);
             } catch (IOException e) {
-                throw new IOException("cannot read config file " + path + ": " + e.getMessage(), e);
+                throw new IOException("config file " + path + ": cannot read it (" + e.getMessage() + ")", e);
             }
         }
         return new ConfigDefaults(properties, path, env);
@@ -82,6 +84,23 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         String command = option.command() == null ? null : option.command().name();
         String scoped = command == null ? null : file.getProperty(command + "." + key);
         return scoped != null ? scoped : file.getProperty(key);
+    }
+
+    /**
+     * Where an option's value came from when it was not given on the command line: the
+     * environment variable ({@code FISHCHAT_ADMIN_LISTEN}) or the config file's key; null when
+     * neither set it (its default).
+     */
+    String sourceOf(OptionSpec option) {
+        String key = key(option);
+        if (env.get(envName(key)) != null) {
+            return envName(key);
+        }
+        String command = option.command() == null ? null : option.command().name();
+        if (command != null && file.getProperty(command + "." + key) != null) {
+            return "config file " + path + " (" + command + "." + key + ")";
+        }
+        return file.getProperty(key) != null ? "config file " + path + " (" + key + ")" : null;
     }
 
     /**

@@ -1,23 +1,17 @@
 package fishchat.cli;
 
-import fishchat.gateway.AccessDirectory;
-import fishchat.admin.AdminServer;
-import fishchat.admin.ServerMetrics;
-import fishchat.discovery.etcd.EtcdRegistry;
 import fishchat.metrics.Metrics;
-import fishchat.gateway.AccessList;
-import fishchat.gateway.DiscoveryPoller;
-import fishchat.gateway.GatewayServer;
+import fishchat.node.GatewayNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import fishchat.web.ChatPages;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run a gateway: tells each client which access server to use (cmd 10001).")
@@ -75,8 +69,7 @@ final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((accessList == null) == !etcd.enabled()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "give either --access-list or --etcd");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either --access-list or --etcd");
         }
         if (tlsAccessList != null && accessList == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -88,80 +81,37 @@ final class GatewayCommand implements Callable<Integer> {
                     ? "--tls-listen with --access-list needs --tls-access-list (the TLS addresses to hand out)"
                     : "--tls-access-list needs --tls-listen");
         }
-        var credentials = tls.load(tlsListen != null, "--tls-listen");
-        Metrics metrics = new Metrics();
-        AccessDirectory directory;
-        EtcdRegistry registry = null;
-        DiscoveryPoller poller = null;
+        List<String> tlsList = tlsAccessList == null ? List.of() : tlsAccessList;
         if (accessList != null) {
-            List<String> tlsList = tlsAccessList == null ? List.of() : tlsAccessList;
-            for (String address : concat(accessList, tlsList)) {
-                HostPort.parse(address); // refuse a malformed entry at start-up, not at the first client
+            for (String address : Stream.concat(accessList.stream(), tlsList.stream()).toList()) {
+                checkDialable(address); // refuse a malformed entry at start-up, not at the first client
             }
-            directory = new AccessDirectory(new AccessList(accessList), new AccessList(tlsList));
-        } else {
-            registry = etcd.open();
-            directory = new AccessDirectory(AccessList.EMPTY);
-            poller = new DiscoveryPoller(registry, directory, pollInterval);
-            poller.instrument(metrics);
         }
-        metrics.gauge("fishchat_access_list_size", "Access servers the gateway hands out", () -> directory.current().addresses().size());
-        GatewayServer gateway = null;
-        ChatPages pages = null;
-        AdminServer admin;
+        var credentials = tls.load(tlsListen != null, "--tls-listen");
+        GatewayNode.Config settings = new GatewayNode.Config(
+                TlsFlags.withTls(server.options(listen, "gateway", idleTimeout), tlsListen, credentials),
+                accessList, tlsList, etcd.enabled() ? etcd::open : null, pollInterval, webListen, server.adminListen);
+        GatewayNode gateway;
         try {
-            gateway = new GatewayServer(TlsFlags.withTls(server.options(listen, "gateway", idleTimeout), tlsListen,
-                    credentials), directory).start();
-            ServerMetrics.register(metrics, "gateway", gateway.frameServer());
-            pages = webListen == null ? null : ChatPages.start(webListen, directory, gateway.frameServer().options().limits());
-            boolean servesTls = tlsListen != null;
-            admin = server.startAdmin(metrics, List.of(() -> directory.current().addresses().isEmpty()
-                    ? Optional.of("no access server known") : Optional.empty(),
-                    () -> servesTls && directory.current(true).addresses().isEmpty()
-                            ? Optional.of("no TLS access server known") : Optional.empty()));
-            if (admin != null) {
-                admin.describe("gateway", () -> directory.current().addresses());
-            }
-        } catch (Exception e) {
-            if (pages != null) {
-                pages.stop();
-            }
-            if (gateway != null) {
-                gateway.stop();
-            }
-            closeDiscovery(poller, registry);
-            throw e;
+            gateway = GatewayNode.start(settings, new Metrics());
+        } catch (BindException e) {
+            throw new BusyPorts()
+                    .add(listen, "--listen HOST:PORT")
+                    .add(tlsListen, "--tls-listen HOST:PORT")
+                    .add(webListen, "--web-listen HOST:PORT")
+                    .add(server.adminListen, "--admin-listen HOST:PORT")
+                    .explain(e);
         }
-        GatewayServer serving = gateway;
-        ChatPages servingPages = pages;
-        DiscoveryPoller startedPoller = poller;
-        EtcdRegistry openRegistry = registry;
-        Shutdown.await(shutdown.grace, () -> {
-            if (admin != null) {
-                admin.draining();
-            }
-            if (servingPages != null) {
-                servingPages.stop();
-            }
-            serving.stop();
-            closeDiscovery(startedPoller, openRegistry);
-            if (admin != null) {
-                admin.close();
-            }
-        });
+        Shutdown.await(shutdown.grace, () -> gateway.stop(shutdown.grace));
         return 0;
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
-    }
-
-    private static void closeDiscovery(DiscoveryPoller poller, EtcdRegistry registry) {
-        if (poller != null) {
-            poller.close();
-        }
-        if (registry != null) {
-            registry.close();
+    /** A handed-out address must be host:port and not a wildcard, which no client can dial. */
+    private static void checkDialable(String address) {
+        InetSocketAddress parsed = HostPort.parse(address);
+        if (parsed.getAddress() != null && parsed.getAddress().isAnyLocalAddress()) {
+            throw new picocli.CommandLine.TypeConversionException("--access-list: " + address
+                    + " is a wildcard address that no client can dial: list the address clients should use");
         }
     }
 }

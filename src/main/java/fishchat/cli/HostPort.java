@@ -32,10 +32,4 @@ public final class HostPort implements CommandLine.ITypeConverter<InetSocketAddr
         }
         return new InetSocketAddress(host, port);
     }
-
-    /** "host:port" as a client would dial it. */
-    public static String format(InetSocketAddress address) {
-        String host = address.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
 }

@@ -61,7 +61,38 @@ public final class Main implements Runnable {
             return 2;
         }
         commandLine.setDefaultValueProvider(defaults);
+        commandLine.setParameterExceptionHandler((e, given) -> onBadValue(e, given, defaults));
         return commandLine.execute(args);
+    }
+
+    /**
+     * A flag or value that does not parse: one line (naming where a value came from when it
+     * was not the command line: FISHCHAT_ADMIN_LISTEN, or the config file), a hint where to read
+     * more, exit status 2; not the whole usage, which would bury the line that matters.
+     */
+    private static int onBadValue(CommandLine.ParameterException e, String[] given, ConfigDefaults defaults) {
+        CommandLine command = e.getCommandLine();
+        String message = e.getMessage();
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && !namedIn(given, option)) {
+            String source = defaults.sourceOf(option);
+            if (source != null) {
+                message = source + ": " + message.replaceFirst("^Invalid value for option '[^']*': ", "");
+            }
+        }
+        System.err.println(command.getCommandSpec().qualifiedName() + ": " + message);
+        System.err.println("  try '" + command.getCommandSpec().qualifiedName() + " --help'");
+        return 2;
+    }
+
+    private static boolean namedIn(String[] given, CommandLine.Model.OptionSpec option) {
+        for (String arg : given) {
+            for (String name : option.names()) {
+                if (arg.equals(name) || arg.startsWith(name + "=")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static CommandLine commandLine() {
@@ -71,22 +102,39 @@ public final class Main implements Runnable {
     }
 
     /**
-     * What a command threw: a bad value found while starting (exit 2) or an environment
-     * problem such as a port in use (exit 1) is one clear line; anything else is a bug and
-     * keeps its stack trace.
+     * What a command threw while starting, as one clear line (and at most a one-line hint), no
+     * stack trace: a bad value or a port in use exits 2 (a supervisor should not retry it);
+     * anything the environment may heal, such as a database that is down, exits 1. Anything
+     * else is a bug and keeps its stack trace.
      */
     private static int onFailure(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
-        String name = "fishchat " + command.getCommandName();
+        String name = command.getCommandSpec().qualifiedName();
+        if (e instanceof StartupException startup) {
+            System.err.println(name + ": " + startup.getMessage());
+            if (startup.hint() != null) {
+                System.err.println("  " + startup.hint());
+            }
+            return 2;
+        }
         if (e instanceof CommandLine.ParameterException || e instanceof CommandLine.TypeConversionException
-                || e instanceof IllegalArgumentException) {
-            System.err.println(name + ": " + e.getMessage());
+                || e instanceof IllegalArgumentException || e instanceof java.net.BindException
+                || e instanceof java.nio.file.NoSuchFileException) {
+            System.err.println(name + ": " + oneLine(e));
             return 2;
         }
         if (e instanceof java.io.IOException || e instanceof fishchat.store.StoreUnavailableException) {
-            System.err.println(name + ": " + e.getMessage());
+            System.err.println(name + ": " + oneLine(e));
             return 1;
         }
         throw e;
+    }
+
+    /** A missing file says "no such file" rather than only its path, as the JDK's message is. */
+    private static String oneLine(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException missing) {
+            return missing.getFile() + ": " + (missing.getReason() != null ? missing.getReason() : "no such file");
+        }
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     @Override

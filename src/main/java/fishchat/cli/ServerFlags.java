@@ -1,15 +1,10 @@
 package fishchat.cli;
 
-import fishchat.admin.AdminServer;
 import fishchat.libnet.ServerOptions;
-import fishchat.metrics.Metrics;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /** Listening flags shared by every server command. */
 final class ServerFlags {
@@ -52,11 +47,6 @@ final class ServerFlags {
     @Option(names = "--read-buffer", defaultValue = "128", paramLabel = "BYTES", hidden = true,
             description = "Per-connection read buffer (default: ${DEFAULT-VALUE}).")
     int readBuffer;
-
-    /** Starts the admin endpoint when --admin-listen was given; null otherwise. */
-    AdminServer startAdmin(Metrics metrics, List<Supplier<Optional<String>>> checks) throws java.io.IOException {
-        return adminListen == null ? null : new AdminServer(adminListen, metrics, checks).start();
-    }
 
     ServerOptions options(InetSocketAddress bind, String name, Duration idleTimeout) {
         return ServerOptions.defaults(bind, name)

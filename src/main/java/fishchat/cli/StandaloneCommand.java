@@ -1,16 +1,16 @@
 package fishchat.cli;
 
-import fishchat.admin.AdminServer;
-import fishchat.api.ServerApi;
+import fishchat.libnet.Addresses;
 import fishchat.metrics.Metrics;
-import fishchat.standalone.Standalone;
+import fishchat.node.Advertised;
+import fishchat.node.Standalone;
 import fishchat.web.WebOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "standalone", mixinStandardHelpOptions = true,
@@ -82,40 +82,41 @@ final class StandaloneCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--gateway-tls-listen needs --access-tls-listen: TLS clients are given a TLS access address");
         }
-        if (gatewayTlsListen != null && node.advertiseTls == null && accessTlsListen.getAddress().isAnyLocalAddress()) {
-            // The gateway would hand out 0.0.0.0, which no client can dial nor match a certificate with.
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--access-tls-listen on a wildcard address: give --advertise-tls HOST:PORT, the name clients dial");
-        }
         var credentials = tls.load(accessTlsListen != null || web.wssListen != null,
                 WebFlags.tlsAddressFlags("--access-tls-listen"));
         Metrics metrics = new Metrics();
         var tokens = auth.verifier(node.data);
-        Standalone standalone = Standalone.start(
+        Standalone.Config settings = new Standalone.Config(
                 TlsFlags.withTls(server.options(gatewayListen, "gateway", chat.idleTimeout), gatewayTlsListen, credentials),
                 TlsFlags.withTls(server.options(accessListen, "access", chat.idleTimeout), accessTlsListen, credentials),
-                chat.options(), storeFlags.open(node.data, metrics), tokens, node.advertise, node.advertiseTls,
-                noWeb ? WebOptions.NONE : web.options(wsListen, webListen, credentials), metrics);
-        ServerApi serverApi = ServerApi.start(api.options(node.data), standalone.access(), tokens, metrics);
-        AdminServer admin = server.startAdmin(metrics, List.of(() -> standalone.store().problem()));
-        if (admin != null) {
-            admin.describe("standalone", () -> standalone.gateway().directory().current().addresses());
+                chat.options(), tokens, new Advertised(node.advertise, node.advertiseTls),
+                noWeb ? WebOptions.NONE : web.options(wsListen, webListen, credentials), server.adminListen,
+                api.options(node.data));
+        Standalone standalone;
+        try {
+            standalone = Standalone.start(settings, storeFlags.open(node.data, metrics), metrics);
+        } catch (BindException e) {
+            throw busyPorts().explain(e);
         }
         System.out.printf("fishchat standalone: gateway %s, access %s, %s%s%s%n",
-                HostPort.format(standalone.gatewayAddress()), HostPort.format(standalone.accessAddress()),
+                Addresses.format(standalone.gatewayAddress()), Addresses.format(standalone.accessAddress()),
                 storeFlags.describe(node.data), tlsDescription(standalone), standalone.web().describe());
         System.out.flush();
-        Shutdown.await(shutdown.grace, () -> {
-            if (admin != null) {
-                admin.draining();
-            }
-            serverApi.stop();
-            standalone.close(shutdown.grace);
-            if (admin != null) {
-                admin.close();
-            }
-        });
+        Shutdown.await(shutdown.grace, () -> standalone.close(shutdown.grace));
         return 0;
+    }
+
+    private BusyPorts busyPorts() {
+        return new BusyPorts()
+                .add(gatewayListen, "--gateway-listen HOST:PORT")
+                .add(accessListen, "--access-listen HOST:PORT")
+                .add(gatewayTlsListen, "--gateway-tls-listen HOST:PORT")
+                .add(accessTlsListen, "--access-tls-listen HOST:PORT")
+                .add(noWeb ? null : webListen, "--web-listen HOST:PORT or --no-web")
+                .add(noWeb ? null : wsListen, "--ws-listen HOST:PORT or --no-web")
+                .add(web.wssListen, "--wss-listen HOST:PORT")
+                .add(server.adminListen, "--admin-listen HOST:PORT")
+                .add(api.listen, "--api-listen HOST:PORT");
     }
 
     /** ", TLS gateway H:P, TLS access H:P" when TLS is on; empty otherwise (the line scripts parse stays as it was). */
@@ -125,6 +126,6 @@ final class StandaloneCommand implements Callable<Integer> {
         if (access == null) {
             return "";
         }
-        return (gateway == null ? "" : ", TLS gateway " + HostPort.format(gateway)) + ", TLS access " + HostPort.format(access);
+        return (gateway == null ? "" : ", TLS gateway " + Addresses.format(gateway)) + ", TLS access " + Addresses.format(access);
     }
 }

@@ -14,7 +14,7 @@ import java.time.Duration;
 
 /** Which message store a node uses: --store-url, --store-password-file (else the embedded SQLite store in --data). */
 final class StoreFlags {
-    /** How long a request waits for the store before it is answered 90001 (DESIGN §2: within 5 s). */
+    /** How long a request waits for the store before it is answered 90001 (docs/PROTOCOL.md: within 5 s). */
     static final Duration STORE_TIMEOUT = Duration.ofSeconds(4);
 
     @Option(names = "--store-url", paramLabel = "URL",

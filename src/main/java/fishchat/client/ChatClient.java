@@ -78,6 +78,8 @@ public final class ChatClient implements Closeable {
     private final Thread reader;
     private Thread syncer;
     private volatile long uid;
+    /** The largest message text the server takes, as it said at login; 0 when it did not say. */
+    private volatile int maxMessageBytes;
     private volatile long lastSeq;
     /** Guarded by syncLock. */
     private long newestKnown;
@@ -160,6 +162,7 @@ public final class ChatClient implements Closeable {
                 ResLogin.parser());
         check(res.getErrCode(), res.getErrStr());
         this.uid = uid;
+        this.maxMessageBytes = res.getMaxMessageBytes();
         this.lastSeq = fromSeq == FROM_NEWEST ? res.getCurrentID() : fromSeq;
         syncLock.lock();
         try {
@@ -169,6 +172,11 @@ public final class ChatClient implements Closeable {
         }
         syncer = Thread.ofVirtual().name("chat-client-sync-" + uid).start(this::syncLoop);
         return res.getCurrentID();
+    }
+
+    /** The largest message text (UTF-8 bytes) the server takes, as it said at login; 0 when unknown. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     public ErrorCode sendP2P(long target, String msgId, String text) throws IOException {

@@ -1,6 +1,5 @@
 package fishchat.client;
 
-import fishchat.access.AccessOptions;
 import fishchat.protocol.ErrorCode;
 
 /**
@@ -39,8 +38,9 @@ public final class ErrorWords {
                 case SEND_TO_USER, SEND_TO_GROUP -> "the server could not store the message just now (its message store is unavailable)";
                 case JOIN, LEAVE -> "the server could not change group " + target + " just now (its message store is unavailable)";
             };
-            case MESSAGE_TOO_LARGE -> "message too long (" + attempt.bytes() + " bytes; the server's limit is lower, "
-                    + AccessOptions.DEFAULT_MAX_MESSAGE_BYTES + " bytes unless its operator changed it)";
+            case MESSAGE_TOO_LARGE -> attempt.limit() > 0
+                    ? "message too long (" + attempt.bytes() + " bytes; this server takes at most " + attempt.limit() + ")"
+                    : "message too long (" + attempt.bytes() + " bytes is over this server's limit)";
             case RATE_LIMITED -> attempt.kind() == Attempt.Kind.CONNECT || attempt.kind() == Attempt.Kind.LOGIN
                     ? "the server refuses new connections from this address for now (too many, too fast)"
                     : "you are sending too fast; slow down";

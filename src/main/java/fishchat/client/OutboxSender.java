@@ -71,7 +71,7 @@ public final class OutboxSender {
                 failed = null;
                 if (answer != null && TRY_AGAIN.contains(answer)) {
                     if (tries == 0) {
-                        notices.accept(ErrorWords.of(answer, request.attempt(chat.uid())) + "; trying again");
+                        notices.accept(ErrorWords.of(answer, request.attempt(chat.uid()).limitedTo(client.maxMessageBytes())) + "; trying again");
                     }
                     Thread.sleep(pause.delay(tries++).toMillis());
                     continue;
@@ -94,7 +94,7 @@ public final class OutboxSender {
                 } else {
                     notices.accept(request.notDone() + ": " + (answer == null
                             ? "the server refused it with a code this client does not know"
-                            : ErrorWords.of(answer, request.attempt(chat.uid()))));
+                            : ErrorWords.of(answer, request.attempt(chat.uid()).limitedTo(client.maxMessageBytes()))));
                 }
                 if (resent > 0 && !outbox.anyDeferred()) {
                     notices.accept("resent " + resent + " pending message" + (resent == 1 ? "" : "s"));

@@ -3,7 +3,7 @@ package fishchat.discovery;
 import java.util.regex.Pattern;
 
 /**
- * What an access server publishes about itself (DESIGN §3): stored in etcd as JSON
+ * What an access server publishes about itself (docs/OPERATIONS.md, "Running a cluster"): stored in etcd as JSON
  * {@code {"id","addr","tlsAddr","wsUrl","wssUrl","peerAddr","sessions","startedAt","version"}}.
  * Readers ignore fields they do not know, so that a newer node can publish more.
  *

@@ -26,7 +26,7 @@ import java.net.SocketAddress;
  * write blocked longer than the write timeout ends it at any time. While BUSY a connection is
  * not expected to speak (its handler is working, or streaming), so only the write clock runs.
  */
-public final class Connection {
+public final class Connection implements Runnable {
     static final int IDLE = 0;
     static final int BUSY = 1;
     static final int CLOSING = 2;
@@ -45,6 +45,7 @@ public final class Connection {
 
     private final long id;
     private final Server server;
+    private final ConnectionHandler handler;
     /** The TCP socket: closing it (not a TLS socket over it) is what unblocks a read or write at once. */
     private final Socket tcp;
     /** What the bytes go through: {@link #tcp}, or the TLS socket layered on it. */
@@ -57,10 +58,13 @@ public final class Connection {
     private volatile long writeStartedNanos;
     private volatile int state;
     private volatile String closeReason;
+    /** The session this connection carries, once its protocol is frames (a WebSocket's after its upgrade). */
+    private volatile Session session;
 
-    Connection(long id, Server server, Socket tcp, Socket socket, long acceptedNanos) {
+    Connection(long id, Server server, ConnectionHandler handler, Socket tcp, Socket socket, long acceptedNanos) {
         this.id = id;
         this.server = server;
+        this.handler = handler;
         this.tcp = tcp;
         this.socket = socket;
         this.source = tcp.getInetAddress();
@@ -69,6 +73,22 @@ public final class Connection {
 
     public long id() {
         return id;
+    }
+
+    /**
+     * The connection's own virtual thread: its handler serves it, then the server lets it go.
+     * (The connection is the thread's task itself, not a lambda around it: one frame less on
+     * the stack of every parked connection, and one object less.)
+     */
+    @Override
+    public void run() {
+        try {
+            handler.serve(this);
+        } catch (Throwable e) {
+            server.failed(this, e);
+        } finally {
+            server.ended(this, "ended");
+        }
     }
 
     public InetAddress source() {
@@ -181,6 +201,14 @@ public final class Connection {
         } catch (IOException e) {
             // Timed out, reset or closed: nothing more to wait for.
         }
+    }
+
+    void carry(Session value) {
+        session = value;
+    }
+
+    Session session() {
+        return session;
     }
 
     public boolean isClosed() {

@@ -17,7 +17,7 @@ import java.util.Arrays;
  */
 public final class FrameInput {
     /** A body's first allocation when its bytes have not arrived yet; most bodies fit in it. */
-    static final int FIRST_STEP = 512;
+    static final int FIRST_STEP = 256;
 
     private final ReadBuffer buffer;
     private final DataInputStream in;

@@ -18,7 +18,7 @@ public final class FrameServer implements ConnectionHandler, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FrameServer.class.getName());
     private final ServerOptions options;
     private final Server server;
-    private final SessionRegistry registry = new SessionRegistry();
+    private final SessionRegistry registry;
     private final SessionLoop loop;
     private volatile InetSocketAddress address;
     private volatile InetSocketAddress tlsAddress;
@@ -26,6 +26,7 @@ public final class FrameServer implements ConnectionHandler, AutoCloseable {
     public FrameServer(ServerOptions options, FrameHandler handler) {
         this.options = options;
         this.server = new Server(options.limits());
+        this.registry = new SessionRegistry(server.connectionsView());
         this.loop = new SessionLoop(handler, registry, options.oversizeFrame());
     }
 
@@ -55,7 +56,10 @@ public final class FrameServer implements ConnectionHandler, AutoCloseable {
         } catch (IOException e) {
             return; // closed before it began
         }
-        serveSession(connection, transport);
+        Session session = open(connection, transport);
+        if (session != null) {
+            loop.run(session); // straight from here: every frame between the thread and its read is kept while it parks
+        }
     }
 
     /**
@@ -64,14 +68,22 @@ public final class FrameServer implements ConnectionHandler, AutoCloseable {
      * protocol carries frames another way (a WebSocket after its upgrade).
      */
     public void serveSession(Connection connection, Transport transport) {
+        Session session = open(connection, transport);
+        if (session != null) {
+            loop.run(session);
+        }
+    }
+
+    /** A new session in the registry, or null when a stop closed the connection meanwhile. */
+    private Session open(Connection connection, Transport transport) {
         Session session = new Session(connection, transport, options.pushQueueCapacity(), server.stats());
         registry.add(session);
         server.stats().sessionsOpened.increment();
         if (connection.isClosed()) {
-            registry.remove(session); // a stop closed it meanwhile: nothing to serve
-            return;
+            registry.remove(session);
+            return null;
         }
-        loop.run(session);
+        return session;
     }
 
     @Override

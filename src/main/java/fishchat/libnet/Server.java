@@ -7,8 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,8 @@ public final class Server {
     private final Admission admission;
     private final ServerStats stats = new ServerStats();
     private final Refuser refuser;
-    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    /** Open connections (a set, not a map by id: no boxed key per connection). */
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong nextId = new AtomicLong();
     private final ConnectionSweeper sweeper;
@@ -46,7 +48,7 @@ public final class Server {
         this.limits = limits;
         this.admission = new Admission(limits);
         this.refuser = new Refuser(limits.name(), stats);
-        this.sweeper = ConnectionSweeper.needed(limits) ? new ConnectionSweeper(connections.values(), limits) : null;
+        this.sweeper = ConnectionSweeper.needed(limits) ? new ConnectionSweeper(connections, limits) : null;
     }
 
     /**
@@ -85,12 +87,26 @@ public final class Server {
         return admission.openFrom(source);
     }
 
+    /** A live view of the open connections. */
+    Collection<Connection> connectionsView() {
+        return connections;
+    }
+
     public boolean stopping() {
         return stopping;
     }
 
     /** On a listener's accept thread: admit or refuse, then hand the connection its thread. */
     void admit(Socket socket, Listener listener) {
+        try {
+            admitOrRefuse(socket, listener);
+        } catch (RuntimeException | Error e) {
+            Refuser.closeQuietly(socket); // whatever went wrong, the socket is not left open
+            throw e;
+        }
+    }
+
+    private void admitOrRefuse(Socket socket, Listener listener) {
         InetAddress source = socket.getInetAddress();
         Admission.Refused refused = stopping ? new Admission.Refused(Refusal.OVER_CAPACITY, 0, "connections (server stopping)")
                 : admission.admit(source, connections.size());
@@ -103,39 +119,35 @@ public final class Server {
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Socket stream = listener.tls() == null ? socket : listener.tls().wrap(socket);
-            connection = new Connection(nextId.incrementAndGet(), this, socket, stream, System.nanoTime());
+            connection = new Connection(nextId.incrementAndGet(), this, listener.handler(), socket, stream, System.nanoTime());
         } catch (IOException e) {
             LOG.log(DEBUG, "{0}: dropping a connection that failed at setup: {1}", limits.name(), e.getMessage());
             admission.release(source);
             Refuser.closeQuietly(socket);
             return;
         }
-        connections.put(connection.id(), connection);
+        connections.add(connection);
         try {
-            Thread.ofVirtual().name(limits.name() + "-" + connection.id()).start(() -> run(connection, listener.handler()));
+            Thread.ofVirtual().name(limits.name() + "-" + connection.id()).start(connection);
         } catch (RuntimeException | OutOfMemoryError e) {
             ended(connection, "could not start its thread");
             throw e;
         }
     }
 
-    private void run(Connection connection, ConnectionHandler handler) {
-        try {
-            handler.serve(connection);
-        } catch (Throwable e) {
-            if (e instanceof VirtualMachineError) {
-                Fatal.unexpected(connection + " of " + limits.name(), e);
-            }
-            LOG.log(ERROR, limits.name() + ": " + connection + " failed", e);
-        } finally {
-            ended(connection, "ended");
+    /** A handler threw what it should have dealt with: a bug (or, for a VM error, the end of the process). */
+    void failed(Connection connection, Throwable e) {
+        if (e instanceof VirtualMachineError) {
+            Fatal.unexpected(connection + " of " + limits.name(), e);
         }
+        LOG.log(ERROR, limits.name() + ": " + connection + " failed", e);
     }
 
-    private void ended(Connection connection, String reason) {
+    /** The connection's thread is done with it (or never started): close it and give back its place. */
+    void ended(Connection connection, String reason) {
         connection.close(reason);
         admission.release(connection.source()); // before leaving the set: its count never lags behind
-        connections.remove(connection.id());
+        connections.remove(connection);
     }
 
     /** {@link #stop(Duration)} with no grace: connections are closed at once. */
@@ -156,7 +168,7 @@ public final class Server {
         // The accept loops have ended: no connection is added after this point.
         long deadline = System.nanoTime() + grace.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
-            for (Connection connection : connections.values()) {
+            for (Connection connection : connections) {
                 if (connection.claimForClose()) {
                     connection.close("server stopping");
                 }
@@ -171,7 +183,7 @@ public final class Server {
             if (System.nanoTime() - lastSweep > TimeUnit.MILLISECONDS.toNanos(100)) {
                 // Again every 100 ms: a thread that had not yet started its read is closed once more.
                 lastSweep = System.nanoTime();
-                for (Connection connection : connections.values()) {
+                for (Connection connection : connections) {
                     connection.close("server stopping");
                 }
             }

@@ -49,15 +49,16 @@ public final class Session {
         return connection;
     }
 
-    /** The next frame body, or null at a clean end; read by the session's own thread only. */
-    byte[] readFrame() throws IOException {
-        byte[] body = transport.read();
-        if (body != null) {
-            connection.active();
-            stats.framesIn.increment();
-            stats.bytesIn.add(Frame.HEADER_BYTES + body.length);
-        }
-        return body;
+    /** What frames travel over; read by the session's own thread only. */
+    Transport transport() {
+        return transport;
+    }
+
+    /** A frame came in: the connection's idle clock restarts, and it is counted. */
+    void received(byte[] body) {
+        connection.active();
+        stats.framesIn.increment();
+        stats.bytesIn.add(Frame.HEADER_BYTES + body.length);
     }
 
     /** Sends one frame body; the caller's thread does the write. */

@@ -36,36 +36,50 @@ final class SessionLoop {
         this.oversizeReply = oversizeReply;
     }
 
+    /** Reads frames and hands them to the handler until the session ends; then closes it and says why. */
     void run(Session session) {
-        long opened = System.nanoTime();
-        LOG.log(INFO, "{0} opened from {1}", session, Addresses.format(session.remoteAddress()));
-        String reason;
+        long opened = opened(session);
+        Connection connection = session.connection();
+        Transport transport = session.transport();
+        String reason = null;
         try {
-            reason = serve(session);
+            handler.onOpen(session);
+            byte[] body;
+            while ((body = transport.read()) != null) { // where an idle session parks: this frame, the transport's, the socket's
+                session.received(body);
+                if (!connection.claimForRequest()) {
+                    break; // a stop claimed this session between two requests
+                }
+                handler.onFrame(session, body);
+                connection.requestDone();
+                if (session.endAfterReply() != null || connection.stopping()) {
+                    reason = endAfterReply(session);
+                    break;
+                }
+            }
+            if (reason == null) {
+                reason = whyItEnded(session);
+            }
         } catch (IOException | RuntimeException | Error e) {
             reason = failureReason(session, e);
         }
         ended(session, opened, reason);
     }
 
-    /** Reads frames and hands them to the handler until the session ends; returns why it ended. */
-    private String serve(Session session) throws IOException {
-        Connection connection = session.connection();
-        handler.onOpen(session);
-        byte[] body;
-        while ((body = session.readFrame()) != null) {
-            if (!connection.claimForRequest()) {
-                break; // a stop claimed this session between two requests
-            }
-            handler.onFrame(session, body);
-            connection.requestDone();
-            String ending = session.endAfterReply();
-            if (ending != null || connection.stopping()) {
-                ending = ending != null ? ending : "server stopping";
-                session.closeGracefully(ending);
-                return ending;
-            }
-        }
+    private static long opened(Session session) {
+        LOG.log(INFO, "{0} opened from {1}", session, Addresses.format(session.remoteAddress()));
+        return System.nanoTime();
+    }
+
+    /** A handler asked to end after its reply (logout, a kick), or the server is stopping: ends without a reset. */
+    private static String endAfterReply(Session session) {
+        String ending = session.endAfterReply() != null ? session.endAfterReply() : "server stopping";
+        session.closeGracefully(ending);
+        return ending;
+    }
+
+    /** The peer closed between frames (or a stop claimed the session): why, as it will be logged. */
+    private static String whyItEnded(Session session) {
         String ending = session.endAfterReply(); // e.g. kicked, then the client closed
         return ending != null ? ending : session.isClosed() ? session.closeReason() : "peer closed";
     }

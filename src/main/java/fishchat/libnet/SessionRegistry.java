@@ -1,37 +1,37 @@
 package fishchat.libnet;
 
 import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The open sessions of one server, by id. Safe for any thread. */
+/**
+ * The open sessions of one {@link FrameServer}: a count, and a view over its server's
+ * connections (each connection knows its session), so a session costs no entry of its own in
+ * a map beside its connection's. Safe for any thread.
+ */
 public final class SessionRegistry {
-    private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    private final Collection<Connection> connections;
+    private final AtomicInteger open = new AtomicInteger();
+
+    SessionRegistry(Collection<Connection> connections) {
+        this.connections = connections;
+    }
 
     void add(Session session) {
-        sessions.put(session.id(), session);
+        session.connection().carry(session);
+        open.incrementAndGet();
     }
 
     void remove(Session session) {
-        sessions.remove(session.id(), session);
-    }
-
-    public Session get(long id) {
-        return sessions.get(id);
+        open.decrementAndGet();
     }
 
     public int size() {
-        return sessions.size();
+        return open.get();
     }
 
-    /** A live view: iteration sees sessions added and removed meanwhile, never fails. */
+    /** The sessions open now (a snapshot). */
     public Collection<Session> all() {
-        return sessions.values();
-    }
-
-    public void closeAll(String reason) {
-        for (Session session : sessions.values()) {
-            session.close(reason);
-        }
+        return connections.stream().map(Connection::session).filter(Objects::nonNull).filter(s -> !s.isClosed()).toList();
     }
 }

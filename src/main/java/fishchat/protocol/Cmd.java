@@ -1,6 +1,6 @@
 package fishchat.protocol;
 
-/** Command numbers of the wire protocol (DESIGN §2); FishChatServer2's, plus additions. */
+/** Command numbers of the wire protocol (docs/PROTOCOL.md): FishChatServer2's, plus additions. */
 public enum Cmd {
     REQ_ACCESS_SERVER(10001),
     LOGIN(20001),

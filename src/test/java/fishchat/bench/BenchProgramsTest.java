@@ -74,7 +74,7 @@ class BenchProgramsTest {
         Files.writeString(data.resolve(SecretFile.DEFAULT_NAME), HexFormat.of().formatHex(ChatServer.SECRET));
         try (ChatServer server = ChatServer.start(data)) {
             // One store per process: the same access server listed twice stands in for two nodes.
-            String access = HostPort.format(server.access().address());
+            String access = fishchat.libnet.Addresses.format(server.access().address());
             try (FishchatProcess bench = FishchatProcess.start("bench", "chat", "--access", access, "--access", access,
                     "--users", "20", "--rate", "100", "--duration", "1s", "--first-uid", "7000", "--sources", "2",
                     "--data", data.toString())) {

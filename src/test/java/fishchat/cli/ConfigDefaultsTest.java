@@ -80,11 +80,13 @@ class ConfigDefaultsTest {
         Files.writeString(bad, "idle-timeout=soon\n");
         err.reset();
         assertEquals(2, run(Map.of(), err, "gateway", "--config", bad.toString(), "--access-list", "127.0.0.1:1"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'soon' is not a duration"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("config file " + bad + " (idle-timeout): 'soon' is not a duration"),
+                err.toString(StandardCharsets.UTF_8));
 
         err.reset();
         assertEquals(2, run(Map.of(), err, "gateway", "--config", dir.resolve("missing").toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot read config file"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("config file " + dir.resolve("missing") + ": no such file"),
+                err.toString(StandardCharsets.UTF_8));
 
         err.reset();
         assertEquals(2, run(Map.of(), err, "gateway", "--etcd", "localhost:2379"));

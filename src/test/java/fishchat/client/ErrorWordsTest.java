@@ -24,7 +24,9 @@ class ErrorWordsTest {
     @Test
     void sendRefusalsInWords() {
         assertEquals("you are sending too fast; slow down", ErrorWords.of(ErrorCode.RATE_LIMITED, Attempt.sendToUser(1, 5, "x")));
-        assertEquals("message too long (5000 bytes; the server's limit is lower, 4096 bytes unless its operator changed it)",
+        assertEquals("message too long (5000 bytes; this server takes at most 4096)",
+                ErrorWords.of(ErrorCode.MESSAGE_TOO_LARGE, Attempt.sendToUser(1, 5, "é".repeat(2500)).limitedTo(4096)));
+        assertEquals("message too long (5000 bytes is over this server's limit)",
                 ErrorWords.of(ErrorCode.MESSAGE_TOO_LARGE, Attempt.sendToUser(1, 5, "é".repeat(2500))));
         assertEquals("the server could not store the message just now (its message store is unavailable)",
                 ErrorWords.of(ErrorCode.SERVER_ERR, Attempt.sendToGroup(1, 7, "x")));

@@ -1,11 +1,12 @@
 package fishchat.cluster;
 
-import fishchat.chat.auth.HmacTokens;
 import fishchat.client.ChatClient;
 import fishchat.client.ChatException;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ReqLogin;
+import fishchat.protocol.external.ResSyncMsg;
+import fishchat.protocol.external.ReqSyncMsg;
 import fishchat.protocol.external.ResLogin;
 import fishchat.protocol.external.ResNotify;
 import fishchat.protocol.external.offsetMsg;
@@ -14,13 +15,13 @@ import fishchat.testing.EtcdServer;
 import fishchat.testing.FishchatProcess;
 import fishchat.testing.PostgresServer;
 import fishchat.testing.ProtoClient;
+import fishchat.testing.TwoNodeCluster;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -31,21 +32,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,91 +50,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A two-node cluster as separate processes: a real PostgreSQL, a real etcd, one gateway and
  * two access nodes sharing the store. Users on different nodes talk through it; faults
- * (PostgreSQL restarted under load, a LISTEN connection killed, a node killed with -9)
- * lose no acknowledged message and duplicate none. Tests run in order: the last one kills
- * node B.
+ * (PostgreSQL restarted under load, a LISTEN connection killed, etcd down, a node killed with
+ * -9) lose no acknowledged message and duplicate none. Each test has a cluster of its own (its
+ * own database and etcd prefix on servers shared by the class), so any of them runs alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(180)
+@Timeout(120)
 class ClusterProcessTest {
-    private static final String SECRET = "00112233445566778899aabbccddeeff";
-    private static final Pattern LISTENING = Pattern.compile("(access|gateway|admin) listening on 127\\.0\\.0\\.1:(\\d+)");
-
     private Path work;
     private PostgresServer pg;
     private EtcdServer etcd;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private FishchatProcess nodeA;
-    private FishchatProcess nodeB;
-    private InetSocketAddress gateway;
-    private InetSocketAddress accessA;
-    private InetSocketAddress accessB;
-    private int adminA;
-    private HmacTokens tokens;
+    private TwoNodeCluster cluster;
 
     @BeforeAll
-    void startCluster() throws Exception {
-        work = Files.createTempDirectory("fishchat-cluster-");
+    void startServers() throws Exception {
+        work = Files.createTempDirectory("fishchat-cluster-servers-");
         pg = PostgresServer.create();
         etcd = EtcdServer.start(work);
-        Files.writeString(work.resolve("secret"), SECRET + "\n");
-        Files.writeString(work.resolve("pgpass"), PostgresServer.PASSWORD + "\n");
-        tokens = new HmacTokens(HexFormat.of().parseHex(SECRET), Clock.systemUTC());
-        FishchatProcess gatewayProcess = start("gateway", "--listen", "127.0.0.1:0", "--etcd", etcd.endpoint(),
-                "--poll-interval", "1s");
-        gateway = address(gatewayProcess.await(LISTENING, 60));
-        nodeA = startNode("a", "--admin-listen", "127.0.0.1:0");
-        accessA = address(nodeA.await(Pattern.compile("access listening on 127\\.0\\.0\\.1:(\\d+)"), 60));
-        adminA = Integer.parseInt(nodeA.await(Pattern.compile("admin listening on 127\\.0\\.0\\.1:(\\d+)"), 30).group(1));
-        nodeB = startNode("b");
-        accessB = address(nodeB.await(Pattern.compile("access listening on 127\\.0\\.0\\.1:(\\d+)"), 60));
-        nodeA.await(Pattern.compile("node a registered"), 30);
-        nodeB.await(Pattern.compile("node b registered"), 30);
-        Set<InetSocketAddress> handedOut = ConcurrentHashMap.newKeySet();
-        Await.until("the gateway hands out both nodes", Duration.ofSeconds(20), () -> {
-            try {
-                handedOut.add(ChatClient.askGateway(gateway, null));
-            } catch (IOException e) {
-                return false;
-            }
-            return handedOut.size() == 2;
-        });
-    }
-
-    private FishchatProcess startNode(String id, String... more) throws IOException {
-        List<String> args = new ArrayList<>(List.of("access", "--listen", "127.0.0.1:0", "--node-id", id,
-                "--data", work.resolve(id).toString(), "--etcd", etcd.endpoint(),
-                "--store-url", pg.url(), "--store-password-file", work.resolve("pgpass").toString(),
-                "--secret-file", work.resolve("secret").toString()));
-        args.addAll(List.of(more));
-        return start(args.toArray(String[]::new));
-    }
-
-    private FishchatProcess start(String... args) throws IOException {
-        FishchatProcess p = FishchatProcess.start(args);
-        toClose.add(p);
-        return p;
-    }
-
-    private static InetSocketAddress address(Matcher listening) {
-        return new InetSocketAddress("127.0.0.1", Integer.parseInt(listening.group(listening.groupCount())));
     }
 
     @AfterAll
-    void stopCluster() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
+    void stopServers() throws Exception {
         if (etcd != null) {
             etcd.close();
         }
         if (pg != null) {
             pg.close();
+        }
+    }
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        cluster = TwoNodeCluster.start(pg, etcd);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -151,9 +99,8 @@ class ClusterProcessTest {
 
         User(long uid, InetSocketAddress node) throws IOException {
             this.uid = uid;
-            this.client = ChatClient.connect(node, null, this);
-            toClose.add(client);
-            client.login(uid, tokens.mint(uid, Duration.ofHours(1)), 0);
+            this.client = cluster.closing(ChatClient.connect(node, null, this));
+            client.login(uid, cluster.token(uid), 0);
         }
 
         @Override
@@ -170,12 +117,30 @@ class ClusterProcessTest {
         }
     }
 
+    /** A user's whole inbox as the store holds it, read through {@code node} by syncing from 0 until nothing is left. */
+    private List<offsetMsg> inbox(long uid, InetSocketAddress node) throws IOException {
+        try (ProtoClient raw = ProtoClient.connect(node)) {
+            raw.send(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(uid).setToken(cluster.token(uid)).build());
+            assertEquals(0, raw.receive(Cmd.LOGIN.code(), ResLogin.parser()).getErrCode());
+            List<offsetMsg> all = new ArrayList<>();
+            long from = 0;
+            while (true) {
+                raw.send(ReqSyncMsg.newBuilder().setCmd(Cmd.SYNC_MSG.code()).setCurrentID(from).build());
+                ResSyncMsg page = raw.receiveSkipping(Cmd.SYNC_MSG.code(), ResSyncMsg.parser());
+                all.addAll(page.getMsgsList());
+                from = page.getCurrentID();
+                if (!page.getMore()) {
+                    return all;
+                }
+            }
+        }
+    }
+
     @Test
-    @Order(1)
     void usersOnDifferentNodesTalkOneToOneAndInGroupsBothWays() throws Exception {
-        User alice = new User(1, accessA);
-        User bob = new User(2, accessB);
-        User carol = new User(3, accessA);
+        User alice = new User(1, cluster.accessA());
+        User bob = new User(2, cluster.accessB());
+        User carol = new User(3, cluster.accessA());
         assertEquals(ErrorCode.OK, alice.client.sendP2P(2, "a1", "hello bob"));
         bob.awaitBodies(1);
         assertEquals(ErrorCode.OK, bob.client.sendP2P(1, "b1", "hello alice"));
@@ -201,11 +166,10 @@ class ClusterProcessTest {
     }
 
     @Test
-    @Order(2)
     void oneUserLoggedInOnBothNodesIsNotifiedOnBoth() throws Exception {
-        User phone = new User(30, accessA);
-        User laptop = new User(30, accessB);
-        User sender = new User(31, accessB);
+        User phone = new User(30, cluster.accessA());
+        User laptop = new User(30, cluster.accessB());
+        User sender = new User(31, cluster.accessB());
         assertEquals(ErrorCode.OK, sender.client.sendP2P(30, "x1", "to both devices"));
         phone.awaitBodies(1);
         laptop.awaitBodies(1);
@@ -213,11 +177,9 @@ class ClusterProcessTest {
     }
 
     @Test
-    @Order(3)
     void concurrentSendersOnTwoNodesGiveTheRecipientAGapFreeSequence() throws Exception {
-        User recipient = new User(10, accessB);
-        User onA = new User(11, accessA);
-        User onB = new User(12, accessB);
+        User onA = new User(11, cluster.accessA());
+        User onB = new User(12, cluster.accessB());
         int each = 50;
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
             for (User sender : List.of(onA, onB)) {
@@ -229,61 +191,54 @@ class ClusterProcessTest {
                 });
             }
         }
-        recipient.awaitBodies(2 * each);
-        Thread.sleep(300);
-        List<Long> seqs = recipient.received.stream().map(offsetMsg::getSeq).toList();
-        assertEquals(2 * each, seqs.size(), "no duplicates");
+        List<Long> seqs = inbox(10, cluster.accessB()).stream().map(offsetMsg::getSeq).toList();
+        assertEquals(2 * each, seqs.size(), "every send once, no duplicate");
         for (int i = 0; i < seqs.size(); i++) {
             assertEquals(i + 1, seqs.get(i), "seqs 1..n in order, none skipped");
         }
     }
 
     @Test
-    @Order(4)
     void aResendThroughTheOtherNodeIsNotStoredTwice() throws Exception {
-        User recipient = new User(20, accessA);
-        User senderOnA = new User(21, accessA);
-        User senderOnB = new User(21, accessB);
+        User senderOnA = new User(21, cluster.accessA());
+        User senderOnB = new User(21, cluster.accessB());
         assertEquals(ErrorCode.OK, senderOnA.client.sendP2P(20, "same-id", "only once"));
         assertEquals(ErrorCode.OK, senderOnB.client.sendP2P(20, "same-id", "only once"), "answered as the first send");
         assertEquals(ErrorCode.OK, senderOnB.client.sendP2P(20, "next-id", "after"));
-        recipient.awaitBodies(2);
-        Thread.sleep(300);
-        assertEquals(List.of("only once", "after"), recipient.bodies());
+        assertEquals(List.of("only once", "after"), inbox(20, cluster.accessA()).stream().map(offsetMsg::getMsg).toList());
     }
 
     /** A killed LISTEN connection: the node reconnects and re-notifies its sessions, which then sync. */
     @Test
-    @Order(5)
     void aKilledListenConnectionIsRestoredAndSessionsAreNotified() throws Exception {
-        User sender = new User(41, accessA);
-        try (ProtoClient raw = ProtoClient.connect(accessB)) { // no periodic sync: only a notify can wake it
-            raw.send(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(40).setToken(tokens.mint(40, Duration.ofHours(1))).build());
+        User sender = new User(41, cluster.accessA());
+        try (ProtoClient raw = ProtoClient.connect(cluster.accessB())) { // no periodic sync: only a notify can wake it
+            raw.send(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(40).setToken(cluster.token(40)).build());
             assertEquals(0, raw.receive(Cmd.LOGIN.code(), ResLogin.parser()).getErrCode());
-            long resyncsBefore = countLines(nodeB, "store feed resumed: re-notified");
+            long resyncsBefore = countLines(cluster.nodeB(), "store feed resumed: re-notified");
             pg.superuserExecute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'fishchat-listen'");
             assertEquals(ErrorCode.OK, sender.client.sendP2P(40, "during-break", "sent while B was deaf"));
             ResNotify notify = raw.receiveSkipping(Cmd.NOTIFY.code(), ResNotify.parser());
             assertEquals(1, notify.getCurrentID());
             Await.until("node B re-notified its sessions", Duration.ofSeconds(15),
-                    () -> countLines(nodeB, "store feed resumed: re-notified") > resyncsBefore);
+                    () -> countLines(cluster.nodeB(), "store feed resumed: re-notified") > resyncsBefore);
         }
     }
 
     /** Nodes talk through PostgreSQL, not etcd: with etcd down, cross-node delivery goes on. */
     @Test
-    @Order(6)
     void etcdDownLeavesCrossNodeDeliveryAlone() throws Exception {
-        User onA = new User(45, accessA);
-        User onB = new User(46, accessB);
+        User onA = new User(45, cluster.accessA());
+        User onB = new User(46, cluster.accessB());
         etcd.stop();
         try {
             assertEquals(ErrorCode.OK, onA.client.sendP2P(46, "e1", "while etcd is down"));
             assertEquals(ErrorCode.OK, onB.client.sendP2P(45, "e2", "and back"));
             onB.awaitBodies(1);
             onA.awaitBodies(1);
-            InetSocketAddress handed = ChatClient.askGateway(gateway, null);
-            assertTrue(handed.equals(accessA) || handed.equals(accessB), "the gateway answers from its last list: " + handed);
+            InetSocketAddress handed = ChatClient.askGateway(cluster.gateway(), null);
+            assertTrue(handed.equals(cluster.accessA()) || handed.equals(cluster.accessB()),
+                    "the gateway answers from its last list: " + handed);
         } finally {
             etcd.start();
         }
@@ -296,16 +251,15 @@ class ClusterProcessTest {
      * says 503 with the reason.
      */
     @Test
-    @Order(7)
     void postgresRestartedUnderLoadLosesAndDuplicatesNothing() throws Exception {
-        User receiver = new User(50, accessB);
+        User receiver = new User(50, cluster.accessB());
         int senders = 4;
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
         List<ErrorCode> failures = new CopyOnWriteArrayList<>();
         for (int s = 0; s < senders; s++) {
-            User sender = new User(51 + s, accessA);
+            User sender = new User(51 + s, cluster.accessA());
             threads.add(Thread.ofVirtual().start(() -> {
                 for (int i = 0; !stop.get(); i++) {
                     String id = sender.uid + "-" + i;
@@ -323,25 +277,24 @@ class ClusterProcessTest {
                         if (stop.get()) {
                             return;
                         }
-                        sleep(100);
+                        pause(100);
                     }
-                    sleep(20);
+                    pause(20);
                 }
             }));
         }
         Await.until("some acknowledged", Duration.ofSeconds(10), () -> acknowledged.size() >= 40);
         pg.stop();
-        Thread.sleep(1500);
+        Await.until("/healthz says the store is down", Duration.ofSeconds(10), () -> healthz().statusCode() == 503);
         HttpResponse<String> health = healthz();
-        assertEquals(503, health.statusCode(), health.body());
         assertTrue(health.body().contains("store"), health.body());
-        try (ChatClient late = ChatClient.connect(accessA, null, m -> { })) {
+        try (ChatClient late = ChatClient.connect(cluster.accessA(), null, m -> { })) {
             ChatException refused = org.junit.jupiter.api.Assertions.assertThrows(ChatException.class,
-                    () -> late.login(59, tokens.mint(59, Duration.ofHours(1)), 0));
+                    () -> late.login(59, cluster.token(59), 0));
             assertEquals(ErrorCode.SERVER_ERR, refused.code());
         }
+        Await.until("senders saw the outage", Duration.ofSeconds(10), () -> failures.contains(ErrorCode.SERVER_ERR));
         int before = acknowledged.size();
-        Thread.sleep(2000);
         pg.start();
         Await.until("sends are acknowledged again", Duration.ofSeconds(30), () -> acknowledged.size() > before + 40);
         Await.until("healthy again", Duration.ofSeconds(20), () -> healthz().statusCode() == 200);
@@ -349,15 +302,11 @@ class ClusterProcessTest {
         for (Thread t : threads) {
             t.join(Duration.ofSeconds(15));
         }
-        assertTrue(failures.contains(ErrorCode.SERVER_ERR), "the outage was seen by senders: " + failures.size());
 
-        // What the live receiver holds, and what a fresh login syncs from the store, must match the ledger exactly.
+        // What the live receiver holds, and what the store holds, must match the ledger exactly.
         Await.until("the receiver has everything acknowledged", Duration.ofSeconds(30),
                 () -> receiver.received.stream().map(offsetMsg::getMsgID).collect(Collectors.toSet()).containsAll(acknowledged.keySet()));
-        User again = new User(50, accessA);
-        again.awaitBodies(acknowledged.size());
-        Thread.sleep(500);
-        Map<String, Long> counts = again.received.stream()
+        Map<String, Long> counts = inbox(50, cluster.accessA()).stream()
                 .collect(Collectors.groupingBy(offsetMsg::getMsgID, Collectors.counting()));
         assertEquals(acknowledged.keySet(), counts.keySet(), "lost or unacknowledged-but-stored messages");
         assertTrue(counts.values().stream().allMatch(c -> c == 1), "duplicates: " + counts);
@@ -367,31 +316,30 @@ class ClusterProcessTest {
 
     /** Node B killed with -9 after acknowledging: its user comes back through the gateway on node A and syncs everything. */
     @Test
-    @Order(8)
     void aUserOfAKilledNodeReconnectsThroughTheGatewayAndSyncsEverything() throws Exception {
-        User stranded = new User(60, accessB);
-        User sender = new User(61, accessA);
+        User stranded = new User(60, cluster.accessB());
+        User sender = new User(61, cluster.accessA());
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             assertEquals(ErrorCode.OK, sender.client.sendP2P(60, "k" + i, "before kill " + i));
             sent.add("before kill " + i);
         }
-        nodeB.kill();
+        cluster.nodeB().kill();
         Await.until("the client sees its node gone", Duration.ofSeconds(10), stranded.client::isClosed);
         ChatClient back = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         List<offsetMsg> synced = new CopyOnWriteArrayList<>();
         while (back == null && System.nanoTime() < deadline) { // until the gateway stops handing out the dead node
             try {
-                back = ChatClient.connect(ChatClient.askGateway(gateway, null), null, synced::add);
+                back = ChatClient.connect(ChatClient.askGateway(cluster.gateway(), null), null, synced::add);
             } catch (IOException e) {
-                Thread.sleep(500);
+                pause(500);
             }
         }
         assertTrue(back != null, "reconnected through the gateway");
-        toClose.add(back);
-        assertNotEquals(accessB, back.accessAddress());
-        back.login(60, tokens.mint(60, Duration.ofHours(1)), 0);
+        cluster.closing(back);
+        assertNotEquals(cluster.accessB(), back.accessAddress());
+        back.login(60, cluster.token(60), 0);
         Await.until("synced all 20", Duration.ofSeconds(15), () -> synced.size() >= 20);
         assertEquals(sent, synced.stream().map(offsetMsg::getMsg).toList());
     }
@@ -402,7 +350,8 @@ class ClusterProcessTest {
 
     private HttpResponse<String> healthz() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminA + "/healthz"))
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + cluster.adminPortOfA() + "/healthz"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -412,7 +361,7 @@ class ClusterProcessTest {
         }
     }
 
-    private static void sleep(long millis) {
+    private static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Checks what the fuzzed client got back against DESIGN §2, frame by frame, using
+ * Checks what the fuzzed client got back against docs/PROTOCOL.md, frame by frame, using
  * protobuf-java's parsers (not the server's own Envelope) as the oracle:
  * <ul>
  *   <li>every complete frame the server read is answered by exactly one reply, in order;

@@ -29,10 +29,40 @@ public final class FishchatProcess implements AutoCloseable {
     }
 
     public static FishchatProcess start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return start(Launch.PLAIN, args);
+    }
+
+    /**
+     * How the JVM is started: extra JVM options (e.g. a small -Xmx), and a shell's file limit
+     * ({@code ulimit -n}) and umask for it (0 and null: left as they are).
+     */
+    public record Launch(List<String> jvmOptions, int fileLimit, String umask) {
+        public static final Launch PLAIN = new Launch(List.of(), 0, null);
+
+        public static Launch jvm(String... options) {
+            return new Launch(List.of(options), 0, null);
+        }
+
+        public Launch withFileLimit(int value) {
+            return new Launch(jvmOptions, value, umask);
+        }
+
+        public Launch withUmask(String value) {
+            return new Launch(jvmOptions, fileLimit, value);
+        }
+    }
+
+    public static FishchatProcess start(Launch launch, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (launch.fileLimit() > 0 || launch.umask() != null) {
+            String limits = (launch.fileLimit() > 0 ? "ulimit -n " + launch.fileLimit() + "; " : "")
+                    + (launch.umask() != null ? "umask " + launch.umask() + "; " : "");
+            command.addAll(List.of("bash", "-c", limits + "exec \"$@\"", "fishchat"));
+        }
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(launch.jvmOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         command.addAll(freeWebPorts(List.of(args)));
         Path log = Files.createTempFile("fishchat-process-", ".log");
@@ -87,6 +117,11 @@ public final class FishchatProcess implements AutoCloseable {
 
     public Process process() {
         return process;
+    }
+
+    /** The JVM's pid (a shell started for limits has exec'd into it). */
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook runs. */

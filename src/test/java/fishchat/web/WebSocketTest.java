@@ -19,9 +19,11 @@ import fishchat.protocol.external.ResPing;
 import fishchat.protocol.external.ResSelectAccessServerForClient;
 import fishchat.protocol.external.ResSendP2PMsg;
 import fishchat.protocol.external.ResSyncMsg;
-import fishchat.standalone.Standalone;
+import fishchat.node.Standalone;
 import fishchat.store.sqlite.SqliteStore;
+import fishchat.bench.attack.WebSocketControlAttack;
 import fishchat.testing.Await;
+import fishchat.testing.LogRecords;
 import fishchat.testing.ChatServer;
 import fishchat.testing.ProtoClient;
 import fishchat.testing.TestCertificates;
@@ -71,15 +73,15 @@ class WebSocketTest {
         }
     }
 
-    private Standalone start(UnaryOperator<ServerOptions> access, WebOptions web) throws IOException {
+    private Standalone start(UnaryOperator<ServerOptions> access, WebOptions web) throws Exception {
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        node = Standalone.start(ServerOptions.defaults(any, "gateway"), access.apply(ServerOptions.defaults(any, "access")),
-                AccessOptions.defaults(), SqliteStore.open(dir, Duration.ofSeconds(4)), tokens, null, null, web,
-                new Metrics());
+        node = Standalone.start(new Standalone.Config(ServerOptions.defaults(any, "gateway"),
+                access.apply(ServerOptions.defaults(any, "access")), AccessOptions.defaults(), tokens, web),
+                SqliteStore.open(dir, Duration.ofSeconds(4)), new Metrics());
         return node;
     }
 
-    private Standalone start() throws IOException {
+    private Standalone start() throws Exception {
         return start(o -> o, plainWeb());
     }
 
@@ -208,6 +210,30 @@ class WebSocketTest {
             assertEquals(503, handshake.getResponse().statusCode());
             first.send(ReqPing.newBuilder().setCmd(Cmd.PING.code()).build());
             assertEquals(0, first.receive(Cmd.PING.code(), ResPing.parser()).getErrCode());
+        }
+    }
+
+    /**
+     * RFC 6455 5.5: control frames over 125 bytes or fragmented, reserved opcodes and unmasked
+     * client frames end the connection with Close 1002; each costs the log its usual two INFO
+     * lines (opened, closed and why), never an error or a stack trace.
+     */
+    @Test
+    void framesAgainstTheRulesGetClose1002AndNoErrorInTheLog() throws Exception {
+        start();
+        URI url = URI.create(node.web().wsUrl(false));
+        InetSocketAddress port = new InetSocketAddress(url.getHost(), url.getPort());
+        try (LogRecords log = LogRecords.capture()) {
+            for (WebSocketControlAttack.Kind kind : WebSocketControlAttack.Kind.values()) {
+                assertEquals(1002, WebSocketControlAttack.closeCodeFor(port, url.getPath(), kind), kind.name());
+            }
+            WebSocketControlAttack.Outcome flood = WebSocketControlAttack.run(url, WebSocketControlAttack.Kind.LONG_PING, 200);
+            assertEquals(java.util.Map.of(1002, 200), flood.closeCodes(), flood.resultLine());
+            Await.until("every session released", Duration.ofSeconds(10), () -> node.access().frameServer().sessions().size() == 0);
+            assertEquals(List.of(), log.atLeast(java.util.logging.Level.WARNING, "fishchat").stream()
+                    .map(r -> r.getLevel() + " " + r.getMessage()).toList());
+            int lines = log.atLeast(java.util.logging.Level.INFO, "fishchat").size();
+            assertTrue(lines <= 2 * (200 + WebSocketControlAttack.Kind.values().length) + 10, lines + " log lines");
         }
     }
 

@@ -66,7 +66,8 @@ public final class Deadlines implements AutoCloseable {
         }
     }
 
-    private void expire(long now) {
+    /** Runs the expiries whose deadline has passed at {@code now} (System.nanoTime()); the checking thread calls it every tick. */
+    void expire(long now) {
         for (Iterator<Watch> i = watches.iterator(); i.hasNext(); ) {
             Watch w = i.next();
             if (w.future.isDone()) {

@@ -36,7 +36,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private static final int MAX_QUEUED = 20_000;
     /**
      * How long a caller whose write is already in a transaction waits for its outcome past
-     * its timeout: with the store's 4 s that answers within DESIGN's 5 s. Only a commit stuck
+     * its timeout: with the store's 4 s that answers within the protocol's 5 s. Only a commit stuck
      * longer than this (a stalled disk) can still land after the caller was answered 90001.
      */
     private static final Duration COMMIT_OUTCOME_WAIT = Duration.ofSeconds(1);
@@ -188,6 +188,11 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         fail(batch, e);
     }
 
+    /** Writes waiting now. */
+    int queued() {
+        return queue.size();
+    }
+
     public void instrument(Metrics metrics) {
         commits = metrics.counter("fishchat_store_commits_total", "Store transactions committed (each one fsync)");
         commitLatency = metrics.latencyHistogram("fishchat_store_commit_seconds",
@@ -229,15 +234,16 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         }
     }
 
-    /**
-     * Commits what is queued, then stops the thread. Returns false when the thread was still
-     * busy after 10 s: then the caller must leave the database open under it.
-     */
+    /** {@link #stop()}, for try-with-resources. */
     @Override
     public void close() {
         stop();
     }
 
+    /**
+     * Commits what is queued, then stops the thread. Returns false when the thread was still
+     * busy after 10 s: then the caller must leave the database open under it.
+     */
     public boolean stop() {
         running = false;
         thread.interrupt();
