@@ -56,7 +56,7 @@ class MessagingTest {
         SendOutcome first = messaging.sendP2P(1, 2, "m1", "hello");
         SendOutcome again = messaging.sendP2P(1, 2, "m1", "hello");
         assertEquals(ErrorCode.OK, first.code());
-        assertEquals(1, first.deliveries().size());
+        assertEquals(2, first.deliveries().size(), "the recipient's inbox and the sender's own copy");
         assertEquals(ErrorCode.OK, again.code());
         assertTrue(again.deliveries().isEmpty(), "not stored or notified again");
         ResSyncMsg sync = messaging.sync(2, 0);
