@@ -111,6 +111,13 @@ class ApiClusterProcessTest {
         if (pg != null) {
             pg.close();
         }
+        if (work != null) {
+            try (var files = Files.walk(work)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     private String token(Node node, long uid) throws Exception {
