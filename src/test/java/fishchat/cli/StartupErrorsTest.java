@@ -1,5 +1,6 @@
 package fishchat.cli;
 
+import fishchat.testing.FishchatProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,5 +110,23 @@ class StartupErrorsTest {
         assertTrue(run.err().contains("give --advertise HOST:PORT"), run.err());
         run = run("gateway", "--listen", "127.0.0.1:0", "--access-list", "0.0.0.0:11000");
         assertOneLineError(run, "0.0.0.0:11000 is a wildcard address");
+    }
+
+    @Test
+    void aSecondProcessOnTheSameDataDirIsRefusedWhileTheFirstRuns() throws Exception {
+        FishchatProcess first = FishchatProcess.start("standalone", "--data", dir.resolve("data").toString(),
+                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0", "--no-web");
+        try {
+            first.await(java.util.regex.Pattern.compile("access listening on"), 60);
+            Run run = run("standalone", "--data", "data", "--gateway-listen", "127.0.0.1:0",
+                    "--access-listen", "127.0.0.1:0", "--no-web");
+            // Exit 1, not 2: the holder may be a run still shutting down, worth another try.
+            assertEquals(1, run.exit(), run.toString());
+            assertEquals(1, run.errLines().size(), run.err());
+            assertTrue(run.err().contains("the data dir is in use by another fishchat process (pid " + first.pid() + ")"),
+                    run.err());
+        } finally {
+            first.close();
+        }
     }
 }

@@ -63,6 +63,20 @@ class SqliteStoreTest {
     }
 
     @Test
+    void oneStoreAtATimeOnADataDir() {
+        try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
+            StoreUnavailableException second = assertThrows(StoreUnavailableException.class,
+                    () -> SqliteStore.open(dir, TIMEOUT));
+            assertTrue(second.getMessage().contains("in use by another fishchat process (pid "
+                    + ProcessHandle.current().pid() + ")"), second.getMessage());
+            assertEquals(AppendResult.Status.STORED, store.append(p2p(1, 2, "", "still mine")).status());
+        }
+        try (SqliteStore reopened = SqliteStore.open(dir, TIMEOUT)) { // closing released it
+            assertEquals(1, reopened.lastSeq(2));
+        }
+    }
+
+    @Test
     void resendWithTheSameMsgIdIsStoredOnceButEmptyMsgIdsAlways() {
         try (SqliteStore store = SqliteStore.open(dir, TIMEOUT)) {
             assertEquals(AppendResult.Status.STORED, store.append(p2p(1, 2, "a", "x")).status());

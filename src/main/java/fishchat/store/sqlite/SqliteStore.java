@@ -66,6 +66,7 @@ public final class SqliteStore implements MessageStore {
     private static final int READER_THREADS = 2;
 
     private final Path file;
+    private final DataDirLock dataDirLock;
     private final Duration timeout;
     private final GroupCommitWriter<Db> writer;
     private final Db writeConnection;
@@ -77,8 +78,9 @@ public final class SqliteStore implements MessageStore {
     private final PresenceStore presence = new SqlitePresence();
     private final EventOutbox outbox = new SqliteOutbox();
 
-    private SqliteStore(Path file, Duration timeout) throws SQLException {
+    private SqliteStore(Path file, DataDirLock dataDirLock, Duration timeout) throws SQLException {
         this.file = file;
+        this.dataDirLock = dataDirLock;
         this.timeout = timeout;
         Connection connection = open(file);
         migrate(connection);
@@ -97,12 +99,19 @@ public final class SqliteStore implements MessageStore {
     public static SqliteStore open(Path dataDir, Duration timeout) {
         try {
             PrivateFiles.directory(dataDir);
+            DataDirLock lock = DataDirLock.take(dataDir);
             Path file = dataDir.resolve("messages.db");
             // SQLite gives its -wal and -shm files the main file's permissions: 0600 for all three.
             PrivateFiles.file(file);
             PrivateFiles.narrowIfPresent(dataDir.resolve("messages.db-wal"));
             PrivateFiles.narrowIfPresent(dataDir.resolve("messages.db-shm"));
-            SqliteStore store = new SqliteStore(file, timeout);
+            SqliteStore store;
+            try {
+                store = new SqliteStore(file, lock, timeout);
+            } catch (SQLException | RuntimeException e) {
+                lock.close();
+                throw e;
+            }
             LOG.log(INFO, "message store: SQLite at {0}", store.file);
             return store;
         } catch (SQLException | java.io.IOException e) {
@@ -347,6 +356,11 @@ public final class SqliteStore implements MessageStore {
                     LOG.log(System.Logger.Level.DEBUG, "closing a reader: {0}", e.getMessage());
                 }
             }
+        }
+        try {
+            dataDirLock.close();
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "releasing the data dir lock: {0}", e.getMessage());
         }
         LOG.log(INFO, "message store closed: {0}", file);
     }
