@@ -1,11 +1,14 @@
 package fishchat.access;
 
 import fishchat.libnet.Frame;
+import fishchat.libnet.Session;
 import fishchat.protocol.ErrorBodies;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ResLogout;
 import fishchat.protocol.external.ResPing;
+
+import java.io.IOException;
 
 /** Status-only replies ({cmd, errCode, errStr}) for every access command. */
 final class Replies {
@@ -34,5 +37,16 @@ final class Replies {
         }
         return ResLogout.newBuilder().setCmd(cmd.code()).setErrCode(code.code()).setErrStr(text)
                 .build().toByteArray();
+    }
+
+    /** Sends a status reply, counting it when its code is not OK. */
+    static void send(Session session, AccessMetrics metrics, Cmd cmd, ErrorCode code) throws IOException {
+        send(session, metrics, cmd, code, code.text());
+    }
+
+    /** As {@link #send(Session, AccessMetrics, Cmd, ErrorCode)}, with an errStr that says more. */
+    static void send(Session session, AccessMetrics metrics, Cmd cmd, ErrorCode code, String text) throws IOException {
+        metrics.reply(code);
+        session.send(status(cmd, code, text));
     }
 }
