@@ -18,21 +18,17 @@ import fishchat.protocol.external.ReqLogin;
 import fishchat.protocol.external.ReqLogout;
 import fishchat.protocol.external.ReqPing;
 import fishchat.protocol.external.ReqPresence;
-import fishchat.protocol.external.ResPresence;
 import fishchat.protocol.external.ReqSendGroupMsg;
 import fishchat.protocol.external.ReqSendP2PMsg;
 import fishchat.protocol.external.ReqSyncMsg;
 import fishchat.protocol.external.ResSendP2PMsg;
 import fishchat.protocol.external.ResSyncMsg;
-import fishchat.store.JoinResult;
-import fishchat.store.Presence;
 import fishchat.store.PresenceStore;
 import fishchat.store.StoreUnavailableException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
@@ -55,9 +51,18 @@ final class AccessHandler implements FrameHandler {
 
     /** One row of the table. {@code claimedUid} and {@code charge} may be null: not checked, not charged. */
     private record Command<R extends MessageLite>(Parser<R> parser, boolean needsLogin, ToLongFunction<R> claimedUid,
-                                                  ToIntFunction<R> charge, boolean waitsOnStore, Handler<R> handler,
+                                                  ToIntFunction<R> charge, WaitsOnStore<R> waitsOnStore, Handler<R> handler,
                                                   Refusal<R> refusal) {
     }
+
+    /** Whether handling a request waits on the store (then it runs through {@link Session#runDeep}). */
+    @FunctionalInterface
+    private interface WaitsOnStore<R> {
+        boolean test(long uid, R request);
+    }
+
+    private static final WaitsOnStore<Object> STORE_WORK = (uid, request) -> true;
+    private static final WaitsOnStore<Object> MEMORY_WORK = (uid, request) -> false;
 
     @FunctionalInterface
     private interface Handler<R> {
@@ -80,7 +85,6 @@ final class AccessHandler implements FrameHandler {
     private final AccessOptions options;
     private final Announcements announcements;
     private final PresenceWatchers watchers;
-    private final PresenceStore presence;
 
     AccessHandler(Messaging messaging, TokenVerifier tokens, OnlineUsers online, AccessMetrics metrics,
                   AccessOptions options, Announcements announcements, PresenceWatchers watchers, PresenceStore presence) {
@@ -92,28 +96,31 @@ final class AccessHandler implements FrameHandler {
         this.options = options;
         this.announcements = announcements;
         this.watchers = watchers;
-        this.presence = presence;
-        commands.put(Cmd.LOGIN, new Command<>(ReqLogin.parser(), false, null, null, true,
+        GroupRequests groups = new GroupRequests(messaging, options, metrics);
+        PresenceRequests presenceRequests = new PresenceRequests(watchers, presence, metrics);
+        commands.put(Cmd.LOGIN, new Command<>(ReqLogin.parser(), false, null, null, store(),
                 (session, uid, req) -> logins.login(session, req), status(Cmd.LOGIN)));
-        commands.put(Cmd.PING, new Command<>(ReqPing.parser(), false, null, null, false,
+        commands.put(Cmd.PING, new Command<>(ReqPing.parser(), false, null, null, memory(),
                 (session, uid, req) -> sendStatus(session, Cmd.PING, ErrorCode.OK), status(Cmd.PING)));
         commands.put(Cmd.SEND_P2P_MSG, new Command<>(ReqSendP2PMsg.parser(), true, ReqSendP2PMsg::getSourceUID,
-                req -> utf8Bound(req.getMsg()), true, this::sendP2P, this::p2pReply));
-        commands.put(Cmd.ACCEPT_P2P_MSG_ACK, new Command<>(ReqAcceptP2PMsgAck.parser(), true, null, null, false,
+                req -> utf8Bound(req.getMsg()), store(), this::sendP2P, this::p2pReply));
+        commands.put(Cmd.ACCEPT_P2P_MSG_ACK, new Command<>(ReqAcceptP2PMsgAck.parser(), true, null, null, memory(),
                 (session, uid, req) -> sendStatus(session, Cmd.ACCEPT_P2P_MSG_ACK, ErrorCode.OK), status(Cmd.ACCEPT_P2P_MSG_ACK)));
         commands.put(Cmd.SEND_GROUP_MSG, new Command<>(ReqSendGroupMsg.parser(), true, ReqSendGroupMsg::getSourceUID,
-                req -> utf8Bound(req.getMsg()), true, this::sendGroup, status(Cmd.SEND_GROUP_MSG)));
-        commands.put(Cmd.SYNC_MSG, new Command<>(ReqSyncMsg.parser(), true, ReqSyncMsg::getUID, null, true,
+                req -> utf8Bound(req.getMsg()), store(), this::sendGroup, status(Cmd.SEND_GROUP_MSG)));
+        // From memory when the newest entries are held there (the sync right after a push or notify).
+        commands.put(Cmd.SYNC_MSG, new Command<>(ReqSyncMsg.parser(), true, ReqSyncMsg::getUID, null,
+                (uid, req) -> !messaging.syncsFromMemory(uid, req.getCurrentID()),
                 this::sync, AccessHandler::syncReply));
-        commands.put(Cmd.LOGOUT, new Command<>(ReqLogout.parser(), true, null, null, false,
+        commands.put(Cmd.LOGOUT, new Command<>(ReqLogout.parser(), true, null, null, memory(),
                 this::logout, status(Cmd.LOGOUT)));
-        commands.put(Cmd.JOIN_GROUP, new Command<>(ReqJoinGroup.parser(), true, ReqJoinGroup::getUID, req -> 0, true,
-                this::joinGroup, status(Cmd.JOIN_GROUP)));
-        commands.put(Cmd.LEAVE_GROUP, new Command<>(ReqLeaveGroup.parser(), true, ReqLeaveGroup::getUID, req -> 0, true,
-                this::leaveGroup, status(Cmd.LEAVE_GROUP)));
+        commands.put(Cmd.JOIN_GROUP, new Command<>(ReqJoinGroup.parser(), true, ReqJoinGroup::getUID, req -> 0, store(),
+                groups::join, status(Cmd.JOIN_GROUP)));
+        commands.put(Cmd.LEAVE_GROUP, new Command<>(ReqLeaveGroup.parser(), true, ReqLeaveGroup::getUID, req -> 0, store(),
+                groups::leave, status(Cmd.LEAVE_GROUP)));
         // Drawn on like a join: each request reads up to 1000 users' presence from the store.
-        commands.put(Cmd.PRESENCE, new Command<>(ReqPresence.parser(), true, null, req -> 0, true,
-                this::presence, status(Cmd.PRESENCE)));
+        commands.put(Cmd.PRESENCE, new Command<>(ReqPresence.parser(), true, null, req -> 0, store(),
+                presenceRequests::watchAndRead, status(Cmd.PRESENCE)));
     }
 
     @Override
@@ -149,7 +156,7 @@ final class AccessHandler implements FrameHandler {
         }
         if (refused != null) {
             refuse(session, command, request, refused);
-        } else if (command.waitsOnStore()) {
+        } else if (command.waitsOnStore().test(uid, request)) {
             session.runDeep(() -> handle(session, command, uid, request));
         } else {
             command.handler().handle(session, uid, request);
@@ -228,7 +235,7 @@ final class AccessHandler implements FrameHandler {
         SessionState state = session.attachment();
         ResSyncMsg reply = messaging.sync(uid, req.getCurrentID(), state.ownCopies);
         metrics.syncs.inc();
-        metrics.messagesSynced.add(reply.getMsgsCount());
+        metrics.messagesDelivered.add(reply.getMsgsCount());
         session.send(reply.toByteArray());
     }
 
@@ -251,74 +258,18 @@ final class AccessHandler implements FrameHandler {
         session.endAfterReply("logout"); // FIN after the reply: a plain close could reset it away
     }
 
-    private void joinGroup(Session session, long uid, ReqJoinGroup req) throws IOException {
-        if (refusedAsManaged(session, Cmd.JOIN_GROUP)) {
-            return;
-        }
-        if (req.getGroupID() <= 0) {
-            sendStatus(session, Cmd.JOIN_GROUP, ErrorCode.REQUEST_ERR);
-            return;
-        }
-        if (messaging.join(req.getGroupID(), uid, options.maxGroupsPerUser()) == JoinResult.TOO_MANY_GROUPS) {
-            metrics.reply(ErrorCode.REQUEST_ERR);
-            session.send(Replies.status(Cmd.JOIN_GROUP, ErrorCode.REQUEST_ERR,
-                    "request err: a member of too many groups (limit " + options.maxGroupsPerUser() + ")"));
-            return;
-        }
-        sendStatus(session, Cmd.JOIN_GROUP, ErrorCode.OK);
-    }
-
-    private void leaveGroup(Session session, long uid, ReqLeaveGroup req) throws IOException {
-        if (refusedAsManaged(session, Cmd.LEAVE_GROUP)) {
-            return;
-        }
-        ErrorCode code = req.getGroupID() > 0 ? ErrorCode.OK : ErrorCode.REQUEST_ERR;
-        if (code == ErrorCode.OK) {
-            messaging.leave(req.getGroupID(), uid);
-        }
-        sendStatus(session, Cmd.LEAVE_GROUP, code);
-    }
-
-    /** Under --groups managed, a client's join or leave is refused, saying why (10001: FishChatServer2's clients know it). */
-    private boolean refusedAsManaged(Session session, Cmd cmd) throws IOException {
-        if (options.groups() != AccessOptions.Groups.MANAGED) {
-            return false;
-        }
-        metrics.reply(ErrorCode.REQUEST_ERR);
-        session.send(Replies.status(cmd, ErrorCode.REQUEST_ERR,
-                "request err: group membership is managed by the server (--groups managed)"));
-        return true;
-    }
-
-    /**
-     * Cmd 20012: the presence of the users asked about, and from now on a push (cmd 20013) when
-     * one of them changes. Watching first, then reading: a change after the read is pushed, and
-     * pushes wait until the reply is out, so the client never sees a change before the state.
-     */
-    private void presence(Session session, long uid, ReqPresence req) throws IOException {
-        if (req.getUIDsCount() > PresenceWatchers.MAX_WATCHED || req.getUIDsList().stream().anyMatch(u -> u <= 0)) {
-            metrics.reply(ErrorCode.REQUEST_ERR);
-            session.send(Replies.status(Cmd.PRESENCE, ErrorCode.REQUEST_ERR,
-                    "request err: at most " + PresenceWatchers.MAX_WATCHED + " uids, each a positive number"));
-            return;
-        }
-        long[] uids = req.getUIDsList().stream().mapToLong(Long::longValue).distinct().toArray();
-        SessionState state = session.attachment();
-        session.holdingPushes(() -> {
-            watchers.watch(session, state, uids);
-            List<Presence> now = presence.read(java.util.Arrays.stream(uids).boxed().toList());
-            session.send(ResPresence.newBuilder()
-                    .setCmd(Cmd.PRESENCE.code())
-                    .setErrCode(ErrorCode.OK.code())
-                    .setErrStr(ErrorCode.OK.text())
-                    .addAllUsers(now.stream().map(PresenceWatchers::toWire).toList())
-                    .build().toByteArray());
-        });
-    }
-
     private void sendStatus(Session session, Cmd cmd, ErrorCode code) throws IOException {
-        metrics.reply(code);
-        session.send(Replies.status(cmd, code));
+        Replies.send(session, metrics, cmd, code);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> WaitsOnStore<R> store() {
+        return (WaitsOnStore<R>) STORE_WORK;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> WaitsOnStore<R> memory() {
+        return (WaitsOnStore<R>) MEMORY_WORK;
     }
 
     private static <R> Refusal<R> status(Cmd cmd) {

@@ -54,7 +54,7 @@ public final class AccessServer implements AutoCloseable {
         AccessMetrics counters = new AccessMetrics(metrics);
         this.nodeId = newNodeId(options.bind());
         this.presence = new PresenceRecorder(nodeId, store.presence(), this::devicesHere, watchers::publish, clock);
-        this.online = new OnlineUsers(counters.notifies, presence::changed);
+        this.online = new OnlineUsers(counters.notifies, counters.messagesDelivered, presence::changed);
         this.announcements = new Announcements(online, counters);
         this.revoker = new Revoker(store, online, counters, clock);
         this.server = new FrameServer(options
@@ -95,7 +95,7 @@ public final class AccessServer implements AutoCloseable {
         lease.start(); // before the first login: a node's rows are never without its lease
         presence.start();
         server.start();
-        remoteDeliveries = store.subscribe(new RemoteDeliveries(online, store, revoker, watchers));
+        remoteDeliveries = store.subscribe(new RemoteDeliveries(online, messaging, store, revoker, watchers));
         retention.start();
         return this;
     }

@@ -16,7 +16,7 @@ final class Announcements {
         if (!outcome.deliveries().isEmpty()) {
             metrics.messagesAccepted.inc();
             metrics.inboxWrites.add(outcome.deliveries().size());
-            online.notify(outcome.deliveries());
+            online.notify(outcome.deliveries(), outcome.message());
         }
     }
 }

@@ -58,7 +58,7 @@ final class Logins {
         // Pushes wait until ResLogin is out: the client learns its newest seq first, and a
         // notify racing with the login (for a message stored just before or during it)
         // arrives after the reply, as clients expect, never before it.
-        session.holdingPushes(() -> completeLogin(session, uid, new SessionState(uid, issuedAt, req.getOwnCopies())));
+        session.holdingPushes(() -> completeLogin(session, uid, new SessionState(uid, issuedAt, req.getOwnCopies(), req.getPushMessages())));
     }
 
     private void completeLogin(Session session, long uid, SessionState state) throws IOException {

@@ -1,10 +1,15 @@
 package fishchat.access;
 
+import fishchat.chat.Messaging;
+import fishchat.libnet.Frame;
 import fishchat.libnet.Session;
 import fishchat.metrics.Metrics;
 import fishchat.protocol.Cmd;
+import fishchat.protocol.external.ResMessagePush;
 import fishchat.protocol.external.ResNotify;
 import fishchat.store.Delivery;
+import fishchat.store.NewMessage;
+import fishchat.store.StoredMessage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +29,22 @@ public final class OnlineUsers {
 
     private final Map<Long, List<Session>> byUid = new ConcurrentHashMap<>();
     private final Metrics.Counter pushes;
+    private final Metrics.Counter messagesPushed;
     private final LongConsumer changed;
 
     /** Without anyone told of changes (no presence kept). */
-    OnlineUsers(Metrics.Counter pushes) {
-        this(pushes, uid -> { });
+    OnlineUsers(Metrics.Counter pushes, Metrics.Counter messagesPushed) {
+        this(pushes, messagesPushed, uid -> { });
     }
 
-    OnlineUsers(Metrics.Counter pushes, LongConsumer changed) {
+    /**
+     * @param pushes         counts the notifies and pushes queued
+     * @param messagesPushed counts the messages pushed themselves (cmd 20014)
+     * @param changed        told the uid whose sessions changed (presence)
+     */
+    OnlineUsers(Metrics.Counter pushes, Metrics.Counter messagesPushed, LongConsumer changed) {
         this.pushes = pushes;
+        this.messagesPushed = messagesPushed;
         this.changed = changed;
     }
 
@@ -110,34 +122,65 @@ public final class OnlineUsers {
         return byUid.size();
     }
 
-    /**
-     * Tells every online session of each recipient its newest seq; an own copy only the sessions
-     * that asked for own copies (the others would sync and find nothing they are shown). Never blocks.
-     */
+    /** Tells every online session of each recipient its newest seq (messages stored by another node). Never blocks. */
     public void notify(List<Delivery> deliveries) {
+        notify(deliveries, null);
+    }
+
+    /**
+     * Tells every online session of each recipient of {@code message} (null: not known here) of
+     * its new entry: the message itself to a session that asked for pushes, else its newest seq
+     * (a notify: the client syncs). A push still queued for a session that does not read fast
+     * enough is folded into one notify of the newest seq, so a queue holds one frame per
+     * session whatever the traffic. An own copy reaches only sessions that asked for own copies
+     * (the others would sync and find nothing they are shown); a session that asked for pushes
+     * but not own copies is pushed its seq alone, so that it sees no hole. Never blocks.
+     */
+    public void notify(List<Delivery> deliveries, NewMessage message) {
         for (Delivery delivery : deliveries) {
             List<Session> sessions = byUid.get(delivery.uid());
             if (sessions == null) {
                 continue;
             }
-            byte[] body = ResNotify.newBuilder()
+            Frame notify = Frame.of(ResNotify.newBuilder()
                     .setCmd(Cmd.NOTIFY.code())
                     .setCurrentID(delivery.seq())
-                    .build().toByteArray();
+                    .build().toByteArray());
+            Frame push = null;
+            Frame passOver = null;
             int told = 0;
             for (Session session : sessions) {
-                if (delivery.ownCopy() && !wantsOwnCopies(session)) {
+                SessionState state = session.attachment();
+                boolean wantsOwnCopies = state != null && state.ownCopies;
+                if (message != null && state != null && state.pushMessages) {
+                    if (delivery.ownCopy() && !wantsOwnCopies) {
+                        // Not shown, but pushed as a seq to pass over: the session's seqs have no holes.
+                        if (passOver == null) {
+                            passOver = Frame.of(ResMessagePush.newBuilder()
+                                    .setCmd(Cmd.MESSAGE_PUSH.code())
+                                    .setCurrentID(delivery.seq())
+                                    .build().toByteArray());
+                        }
+                        session.push(passOver, NOTIFY_KEY, notify);
+                        continue;
+                    }
+                    if (push == null) {
+                        push = Frame.of(ResMessagePush.newBuilder()
+                                .setCmd(Cmd.MESSAGE_PUSH.code())
+                                .addMsgs(Messaging.toWire(StoredMessage.of(message, delivery)))
+                                .setCurrentID(delivery.seq())
+                                .build().toByteArray());
+                    }
+                    session.push(push, NOTIFY_KEY, notify);
+                    messagesPushed.inc();
+                } else if (!delivery.ownCopy() || wantsOwnCopies) {
+                    session.push(notify, NOTIFY_KEY, notify);
+                } else {
                     continue;
                 }
-                session.push(body, NOTIFY_KEY);
                 told++;
             }
             pushes.add(told);
         }
-    }
-
-    private static boolean wantsOwnCopies(Session session) {
-        SessionState state = session.attachment();
-        return state != null && state.ownCopies;
     }
 }

@@ -1,5 +1,6 @@
 package fishchat.access;
 
+import fishchat.chat.Messaging;
 import fishchat.store.Delivery;
 import fishchat.store.DeliveryListener;
 import fishchat.store.MessageStore;
@@ -23,12 +24,14 @@ final class RemoteDeliveries implements DeliveryListener {
     private static final int CHUNK = 1000;
 
     private final OnlineUsers online;
+    private final Messaging messaging;
     private final MessageStore store;
     private final Revoker revoker;
     private final PresenceWatchers watchers;
 
-    RemoteDeliveries(OnlineUsers online, MessageStore store, Revoker revoker, PresenceWatchers watchers) {
+    RemoteDeliveries(OnlineUsers online, Messaging messaging, MessageStore store, Revoker revoker, PresenceWatchers watchers) {
         this.online = online;
+        this.messaging = messaging;
         this.store = store;
         this.revoker = revoker;
         this.watchers = watchers;
@@ -36,6 +39,7 @@ final class RemoteDeliveries implements DeliveryListener {
 
     @Override
     public void delivered(List<Delivery> deliveries) {
+        messaging.heard(deliveries); // first: a sync the notify prompts must not be answered from what memory held
         online.notify(deliveries);
     }
 
@@ -78,6 +82,7 @@ final class RemoteDeliveries implements DeliveryListener {
                 Map<Long, Long> newest = store.lastSeqs(uids.subList(from, Math.min(uids.size(), from + CHUNK)));
                 List<Delivery> deliveries = new ArrayList<>(newest.size());
                 newest.forEach((uid, seq) -> deliveries.add(new Delivery(uid, seq)));
+                messaging.heard(deliveries);
                 online.notify(deliveries);
                 notified += deliveries.size();
             }

@@ -13,14 +13,17 @@ final class SessionState {
     final long tokenIssuedAt;
     /** The client asked for own copies at login (ReqLogin.ownCopies). */
     final boolean ownCopies;
+    /** The client asked for new messages pushed as they come (ReqLogin.pushMessages), not notifies. */
+    final boolean pushMessages;
     /** Set (from another thread) when a newer login replaced this one or its token was revoked. */
     volatile boolean ended;
     /** The uids whose presence this session watches (cmd 20012), replaced as a whole. */
     volatile long[] watching = new long[0];
 
-    SessionState(long uid, long tokenIssuedAt, boolean ownCopies) {
+    SessionState(long uid, long tokenIssuedAt, boolean ownCopies, boolean pushMessages) {
         this.uid = uid;
         this.tokenIssuedAt = tokenIssuedAt;
         this.ownCopies = ownCopies;
+        this.pushMessages = pushMessages;
     }
 }

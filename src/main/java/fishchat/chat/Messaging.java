@@ -6,6 +6,7 @@ import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ResSyncMsg;
 import fishchat.protocol.external.offsetMsg;
 import fishchat.store.AppendResult;
+import fishchat.store.Delivery;
 import fishchat.store.JoinResult;
 import fishchat.store.LoginState;
 import fishchat.store.MessageStore;
@@ -30,9 +31,13 @@ public final class Messaging {
     /** The largest message text: with the longest msgID and the other fields, one entry always fits a sync reply. */
     public static final int MAX_MESSAGE_LIMIT = 60_000;
 
+    /** What the newest entries of users' inboxes may take in memory, in all. */
+    static final long RECENT_ENTRIES_BYTES = 32L << 20;
+
     private final MessageStore store;
     private final int maxMessageBytes;
     private final Clock clock;
+    private final RecentInboxes recent;
 
     /**
      * @param maxMessageBytes the largest message text in UTF-8 bytes, at most
@@ -45,6 +50,7 @@ public final class Messaging {
         this.store = store;
         this.maxMessageBytes = maxMessageBytes;
         this.clock = clock;
+        this.recent = new RecentInboxes(RECENT_ENTRIES_BYTES, clock::millis);
     }
 
     public SendOutcome sendP2P(long sender, long target, String msgId, String text) {
@@ -74,8 +80,13 @@ public final class Messaging {
             return SendOutcome.rejected(ErrorCode.REQUEST_ERR);
         }
         AppendResult result = store.append(message);
+        if (result.status() == AppendResult.Status.STORED) {
+            for (Delivery delivery : result.deliveries()) {
+                recent.stored(delivery.uid(), StoredMessage.of(message, delivery));
+            }
+        }
         return switch (result.status()) {
-            case STORED -> new SendOutcome(ErrorCode.OK, result.deliveries());
+            case STORED -> new SendOutcome(ErrorCode.OK, result.deliveries(), message);
             // Stored before: answered as the first send was, announced no second time.
             case DUPLICATE -> SendOutcome.rejected(ErrorCode.OK);
             case NOT_A_MEMBER -> SendOutcome.rejected(ErrorCode.REQUEST_ERR);
@@ -98,6 +109,21 @@ public final class Messaging {
         return store.loginState(uid);
     }
 
+    /** Whether a sync of {@code uid} from {@code currentId} is answered from memory, with no store read. */
+    public boolean syncsFromMemory(long uid, long currentId) {
+        return recent.covers(uid, Math.max(0, currentId));
+    }
+
+    /**
+     * Entries other nodes stored (heard of through the shared store's feed): the newest of these
+     * users' inboxes are not all held in memory any more.
+     */
+    public void heard(List<Delivery> deliveries) {
+        for (Delivery delivery : deliveries) {
+            recent.heard(delivery.uid(), delivery.seq());
+        }
+    }
+
     /** As {@link #sync(long, long, boolean)} for a client that wants its own copies. */
     public ResSyncMsg sync(long uid, long currentId) {
         return sync(uid, currentId, true);
@@ -112,7 +138,10 @@ public final class Messaging {
      */
     public ResSyncMsg sync(long uid, long currentId, boolean ownCopies) {
         long after = Math.max(0, currentId);
-        List<StoredMessage> rows = store.readInbox(uid, after, SYNC_ROWS_PER_PAGE);
+        List<StoredMessage> rows = recent.after(uid, after, SYNC_ROWS_PER_PAGE);
+        if (rows == null) {
+            rows = store.readInbox(uid, after, SYNC_ROWS_PER_PAGE);
+        }
         ResSyncMsg.Builder reply = ResSyncMsg.newBuilder()
                 .setCmd(Cmd.SYNC_MSG.code())
                 .setErrCode(ErrorCode.OK.code())
@@ -154,7 +183,8 @@ public final class Messaging {
         return row.groupId() == 0 && row.sourceUid() == uid && row.targetUid() != uid;
     }
 
-    private static offsetMsg toWire(StoredMessage row) {
+    /** An inbox entry as the wire carries it (a sync reply, a push). */
+    public static offsetMsg toWire(StoredMessage row) {
         return offsetMsg.newBuilder()
                 .setSourceUID(row.sourceUid())
                 .setTargetUID(row.targetUid())

@@ -19,6 +19,7 @@ import fishchat.protocol.external.ReqSendP2PMsg;
 import fishchat.protocol.external.ReqSyncMsg;
 import fishchat.protocol.external.ResLogin;
 import fishchat.protocol.external.ResLogout;
+import fishchat.protocol.external.ResMessagePush;
 import fishchat.protocol.external.ResNotify;
 import fishchat.protocol.external.ResSelectAccessServerForClient;
 import fishchat.protocol.external.ResSyncMsg;
@@ -38,9 +39,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fishchat client as an app would write one: asks the gateway for an access server, logs
- * in, and from then on keeps its inbox in sync by itself — a notify wakes a sync loop that
- * pulls everything after the last seq it holds and hands each message to the listener
- * exactly once, in order. Requests may come from any thread and wait for their reply.
+ * in, and from then on keeps its inbox in sync by itself: new messages come pushed (it asks for
+ * pushes at login) and are handed to the listener as they come; a gap in their seqs, or a
+ * notify, wakes a sync loop that pulls everything after the last seq it holds. Each message
+ * reaches the listener exactly once, in order. Requests may come from any thread and wait for
+ * their reply.
  */
 public final class ChatClient implements Closeable {
     /** Receives what the server sends unasked. Called from the client's own threads. */
@@ -74,6 +77,8 @@ public final class ChatClient implements Closeable {
     private final ArrayDeque<CompletableFuture<byte[]>> pending = new ArrayDeque<>();
     private final ReentrantLock requestLock = new ReentrantLock();
     private final ReentrantLock syncLock = new ReentrantLock();
+    /** Held while a message is handed on and lastSeq moves: pushes (reader thread) and syncs (sync thread) take turns. */
+    private final ReentrantLock deliveryLock = new ReentrantLock();
     private final Condition syncWanted = syncLock.newCondition();
     private final Thread reader;
     private Thread syncer;
@@ -157,8 +162,10 @@ public final class ChatClient implements Closeable {
      * user sends one-to-one (from any device), as messages whose sourceUID is the user.
      */
     public long login(long uid, String token, long fromSeq, boolean ownCopies) throws IOException {
+        // New messages come pushed as they are stored (no sync round trip per message); a gap
+        // in their seqs, or a push folded into a notify, makes the sync loop fetch what is missing.
         ResLogin res = request(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(uid).setToken(token)
-                        .setOwnCopies(ownCopies).build(),
+                        .setOwnCopies(ownCopies).setPushMessages(true).build(),
                 ResLogin.parser());
         check(res.getErrCode(), res.getErrStr());
         this.uid = uid;
@@ -322,6 +329,10 @@ public final class ChatClient implements Closeable {
                     onNotify(ResNotify.parseFrom(body).getCurrentID());
                     continue;
                 }
+                if (cmd == Cmd.MESSAGE_PUSH.code()) {
+                    onPush(ResMessagePush.parseFrom(body));
+                    continue;
+                }
                 if (cmd == Cmd.KICK.code()) {
                     // A push, not a reply: matching it to a pending request would shift every reply.
                     var kick = fishchat.protocol.external.ResKick.parseFrom(body);
@@ -349,6 +360,32 @@ public final class ChatClient implements Closeable {
             failure = e;
         } finally {
             shutDown(failure == null ? new IOException("server closed the connection") : failure);
+        }
+    }
+
+    /**
+     * A pushed entry: handed on at once when it follows the last seq held (an entry with no
+     * message, the user's own copy it did not ask for, only moves the seq on); after a hole the
+     * sync loop fetches from the last seq held, this entry included.
+     */
+    private void onPush(ResMessagePush push) {
+        deliveryLock.lock();
+        try {
+            long upTo = Math.max(push.getCurrentID(), push.getMsgsCount() == 0 ? 0 : push.getMsgs(push.getMsgsCount() - 1).getSeq());
+            if (upTo <= lastSeq) {
+                return; // a sync got there first
+            }
+            if (push.getMsgsCount() == 0 ? upTo != lastSeq + 1 : push.getMsgs(0).getSeq() != lastSeq + 1) {
+                onNotify(upTo); // a hole: missed entries, or pushes folded into a notify
+                return;
+            }
+            for (offsetMsg m : push.getMsgsList()) {
+                lastSeq = m.getSeq();
+                deliver(m);
+            }
+            lastSeq = upTo;
+        } finally {
+            deliveryLock.unlock();
         }
     }
 
@@ -387,11 +424,18 @@ public final class ChatClient implements Closeable {
                     Thread.sleep(SYNC_RETRY.toMillis()); // e.g. the store is briefly unavailable: try again
                     continue;
                 }
-                for (offsetMsg m : page.getMsgsList()) {
-                    if (m.getSeq() > lastSeq) {
-                        lastSeq = m.getSeq();
-                        deliver(m);
+                deliveryLock.lock();
+                try {
+                    for (offsetMsg m : page.getMsgsList()) {
+                        if (m.getSeq() > lastSeq) {
+                            lastSeq = m.getSeq();
+                            deliver(m);
+                        }
                     }
+                    // Past the entries it is not shown (own copies it did not ask for) as well.
+                    lastSeq = Math.max(lastSeq, page.getCurrentID());
+                } finally {
+                    deliveryLock.unlock();
                 }
                 syncLock.lock();
                 try {

@@ -101,7 +101,7 @@ public final class Session {
      * closes the session, when the queue is full: the client is not reading.
      */
     public boolean push(byte[] body) {
-        return writer.push(Frame.of(body), null, null);
+        return writer.push(Frame.of(body), null, null, null);
     }
 
     /**
@@ -110,7 +110,18 @@ public final class Session {
      * newest matters ("you have messages up to seq N"), so a burst costs one frame.
      */
     public boolean push(byte[] body, Object coalesceKey) {
-        return writer.push(Frame.of(body), coalesceKey, null);
+        Frame frame = Frame.of(body);
+        return writer.push(frame, coalesceKey, frame, null);
+    }
+
+    /**
+     * Queues {@code frame} without blocking the caller; a frame still waiting in the queue under
+     * the same {@code coalesceKey} is replaced by {@code whenCoalesced} instead (e.g. queued
+     * message pushes folded into one "you have messages up to seq N"), so a burst costs one
+     * frame. False, and the session closed, when the queue is full.
+     */
+    public boolean push(Frame frame, Object coalesceKey, Frame whenCoalesced) {
+        return writer.push(frame, coalesceKey, whenCoalesced, null);
     }
 
     /**
@@ -118,7 +129,7 @@ public final class Session {
      * {@code reason}; the caller does not wait for it.
      */
     public boolean pushThenClose(byte[] body, String reason) {
-        return writer.push(Frame.of(body), null, reason);
+        return writer.push(Frame.of(body), null, null, reason);
     }
 
     /**

@@ -74,11 +74,12 @@ final class SessionWriter {
     }
 
     /**
-     * Queues a push; a queued one with the same {@code coalesceKey} (non-null) is replaced
-     * instead. {@code closeAfter}, when set, ends the session once the frame is out. False, and
-     * the session closed, when the queue is full; false when the session is closed.
+     * Queues a push; when one with the same {@code coalesceKey} (non-null) is still queued, its
+     * frame becomes {@code whenCoalesced} instead. {@code closeAfter}, when set, ends the session
+     * once the frame is out. False, and the session closed, when the queue is full; false when
+     * the session is closed.
      */
-    boolean push(Frame frame, Object coalesceKey, String closeAfter) {
+    boolean push(Frame frame, Object coalesceKey, Frame whenCoalesced, String closeAfter) {
         boolean startDrainer = false;
         boolean overflow = false;
         synchronized (this) { // never held across I/O: only queue bookkeeping
@@ -88,7 +89,7 @@ final class SessionWriter {
             if (queue == null) {
                 queue = new ArrayDeque<>(4);
             }
-            if (!replaceQueued(coalesceKey, frame)) {
+            if (!replaceQueued(coalesceKey, whenCoalesced)) {
                 if (queue.size() >= queueCapacity) {
                     queue.clear();
                     overflow = true;

@@ -18,6 +18,8 @@ public enum Cmd {
     PRESENCE(20012),
     /** fishchat: pushed to a session that sent {@link #PRESENCE}, never to another. */
     PRESENCE_CHANGE(20013),
+    /** fishchat: new messages pushed to a session that asked for them at login, never to another. */
+    MESSAGE_PUSH(20014),
     ERROR(90001);
 
     private final int code;
@@ -30,7 +32,7 @@ public enum Cmd {
         return code;
     }
 
-    private static final Cmd[] ACCESS = new Cmd[14]; // 20000..20013, looked up on every frame
+    private static final Cmd[] ACCESS = new Cmd[15]; // 20000..20014, looked up on every frame
     private static final Cmd[] ALL = values();
 
     static {

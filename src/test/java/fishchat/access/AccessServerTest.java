@@ -20,6 +20,7 @@ import fishchat.protocol.external.ReqSyncMsg;
 import fishchat.protocol.external.ResKick;
 import fishchat.protocol.external.ResLogin;
 import fishchat.protocol.external.ResLogout;
+import fishchat.protocol.external.ResMessagePush;
 import fishchat.protocol.external.ResNotify;
 import fishchat.protocol.external.ResPing;
 import fishchat.protocol.external.ResSendP2PMsg;
@@ -216,6 +217,43 @@ class AccessServerTest {
         ResSyncMsg nothingNew = sync(bob, 1);
         assertEquals(0, nothingNew.getMsgsCount());
         assertEquals(1, nothingNew.getCurrentID(), "the request's currentID when nothing is newer");
+    }
+
+    @Test
+    void aSessionThatAskedForPushesGetsTheMessageItselfAndTheOthersANotify() throws IOException {
+        start();
+        ProtoClient phone = server.connect();
+        phone.send(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(2).setToken(server.token(2))
+                .setPushMessages(true).build());
+        assertEquals(0, phone.receive(Cmd.LOGIN.code(), ResLogin.parser()).getErrCode());
+        ProtoClient legacy = server.login(2);
+        ProtoClient alice = server.login(1);
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(0, sendP2P(alice, 1, 2, "m-" + i, "pushed " + i).getErrCode());
+            ResMessagePush push = phone.receive(Cmd.MESSAGE_PUSH.code(), ResMessagePush.parser());
+            assertEquals(1, push.getMsgsCount());
+            assertEquals(i, push.getCurrentID());
+            offsetMsg m = push.getMsgs(0);
+            assertEquals(i, m.getSeq());
+            assertEquals("pushed " + i, m.getMsg());
+            assertEquals("m-" + i, m.getMsgID());
+            assertEquals(1, m.getSourceUID());
+            assertEquals(2, m.getTargetUID());
+            assertEquals(m, sync(phone, i - 1).getMsgs(0), "the push is what a sync returns");
+            assertEquals(i, legacy.receive(Cmd.NOTIFY.code(), ResNotify.parser()).getCurrentID());
+        }
+        assertEquals(List.of("pushed 1", "pushed 2", "pushed 3"),
+                sync(legacy, 0).getMsgsList().stream().map(offsetMsg::getMsg).toList());
+
+        // Its own copy of what it sends is not shown to it (it did not ask for own copies), but
+        // its seq is pushed, so that the next push follows without a hole.
+        assertEquals(0, sendP2P(phone, 2, 1, "r-1", "reply").getErrCode());
+        ResMessagePush passOver = phone.receive(Cmd.MESSAGE_PUSH.code(), ResMessagePush.parser());
+        assertEquals(0, passOver.getMsgsCount());
+        assertEquals(4, passOver.getCurrentID());
+        assertNoFrameWithin(legacy, Duration.ofMillis(300)); // a notify-only session is not told of it
+        assertEquals(0, sendP2P(alice, 1, 2, "m-5", "after the reply").getErrCode());
+        assertEquals(5, phone.receive(Cmd.MESSAGE_PUSH.code(), ResMessagePush.parser()).getMsgs(0).getSeq());
     }
 
     @Test

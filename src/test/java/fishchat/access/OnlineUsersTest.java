@@ -39,7 +39,7 @@ class OnlineUsersTest {
                 }
             });
     private final Metrics metrics = new Metrics();
-    private final OnlineUsers online = new OnlineUsers(metrics.counter("notifies_total", "test"));
+    private final OnlineUsers online = new OnlineUsers(metrics.counter("notifies_total", "test"), metrics.counter("pushed_total", "test"));
 
     @AfterEach
     void stop() throws IOException {

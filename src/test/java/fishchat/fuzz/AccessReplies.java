@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       message type rejects it, e.g. invalid UTF-8 in a string field;
  *   <li>any other request is answered with its own reply type (same cmd) carrying a
  *       documented errCode;
- *   <li>interleaved pushes are only ResNotify, and only after a successful login (no session
+ *   <li>interleaved pushes are only ResNotify (or ResMessagePush, for a login that asked for
+ *       pushes), and only after a successful login (no session
  *       hears of another user's messages before it is that user), and ResPresenceChange, only
  *       after a presence request was answered (no session is pushed presence it did not ask for);
  *   <li>the server stops answering early only after a successful logout (the session ends
@@ -54,8 +55,8 @@ final class AccessReplies {
         boolean rateLimited = false; // a 90005 was answered: the session may be cut after it
         for (byte[] reply : exchange.received) {
             int cmd = Base.parseFrom(reply).getCmd();
-            if (cmd == Cmd.NOTIFY.code()) {
-                assertTrue(everLoggedIn, "a ResNotify reached a session that had not logged in");
+            if (cmd == Cmd.NOTIFY.code() || cmd == Cmd.MESSAGE_PUSH.code()) {
+                assertTrue(everLoggedIn, "a ResNotify or ResMessagePush reached a session that had not logged in");
                 continue;
             }
             if (cmd == Cmd.PRESENCE_CHANGE.code()) {
@@ -125,7 +126,7 @@ final class AccessReplies {
         }
         Cmd known = Cmd.of(cmd);
         if (known == null || known == Cmd.REQ_ACCESS_SERVER || known == Cmd.NOTIFY || known == Cmd.KICK
-                || known == Cmd.PRESENCE_CHANGE || known == Cmd.ERROR) {
+                || known == Cmd.PRESENCE_CHANGE || known == Cmd.MESSAGE_PUSH || known == Cmd.ERROR) {
             return Cmd.ERROR.code(); // not served by an access server
         }
         Parser<?> parsedBy = switch (known) {

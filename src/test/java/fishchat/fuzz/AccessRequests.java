@@ -42,7 +42,8 @@ final class AccessRequests {
         Cmd.LOGIN.code(), Cmd.PING.code(), Cmd.SEND_P2P_MSG.code(), Cmd.ACCEPT_P2P_MSG_ACK.code(),
         Cmd.SEND_GROUP_MSG.code(), Cmd.SYNC_MSG.code(), Cmd.NOTIFY.code(), Cmd.LOGOUT.code(),
         Cmd.JOIN_GROUP.code(), Cmd.LEAVE_GROUP.code(), Cmd.KICK.code(), Cmd.PRESENCE.code(),
-        Cmd.PRESENCE_CHANGE.code(), Cmd.ERROR.code(), Cmd.REQ_ACCESS_SERVER.code(), 0, 20000, 20014
+        Cmd.PRESENCE_CHANGE.code(), Cmd.MESSAGE_PUSH.code(), Cmd.ERROR.code(), Cmd.REQ_ACCESS_SERVER.code(), 0, 20000,
+        20015
     };
 
     private final HmacTokens tokens = new HmacTokens(ChatServer.SECRET, Clock.systemUTC());

@@ -429,6 +429,31 @@ class FrameServerTest {
     }
 
     @Test
+    void keyedPushesStillQueuedFoldIntoTheNewestStandIn() throws Exception {
+        AtomicReference<Session> serverSide = new AtomicReference<>();
+        FrameServer server = start(options().withPushQueueCapacity(1000).withWriteTimeout(Duration.ZERO),
+                silentHandlerKeeping(serverSide));
+        FrameClient client = connect(server);
+        Await.until("session open", WAIT, () -> serverSide.get() != null);
+        Session session = serverSide.get();
+        byte[] big = bytes(Frame.MAX_BODY);
+        int bigFrames = 400; // 26 MB: more than the socket buffers hold while the client does not read
+        for (int i = 0; i < bigFrames; i++) {
+            assertTrue(session.push(big));
+        }
+        Object key = new Object();
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(session.push(Frame.of(new byte[] {(byte) i}), key, Frame.of(new byte[] {(byte) (100 + i)})));
+        }
+        assertTrue(session.push(new byte[] {42}));
+        for (int i = 0; i < bigFrames; i++) {
+            assertEquals(Frame.MAX_BODY, client.receive().length);
+        }
+        assertArrayEquals(new byte[] {103}, client.receive(), "three queued pushes: one frame, the newest stand-in");
+        assertArrayEquals(new byte[] {42}, client.receive());
+    }
+
+    @Test
     void stopClosesEverySessionAndWaitsForTheirThreads() throws IOException {
         FrameServer server = echoServer(options());
         List<FrameClient> clients = new ArrayList<>();
