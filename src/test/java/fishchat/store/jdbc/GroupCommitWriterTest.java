@@ -75,9 +75,13 @@ class GroupCommitWriterTest {
         };
     }
 
+    /** Opens when the writer runs a {@link #held} write (an empty queue alone does not say it took it). */
+    private final CountDownLatch holding = new CountDownLatch(1);
+
     /** A write that holds the writer until {@code release} opens. */
-    private static SqlWork<List<String>, String> held(CountDownLatch release) {
+    private SqlWork<List<String>, String> held(CountDownLatch release) {
         return batch -> {
+            holding.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -93,7 +97,7 @@ class GroupCommitWriterTest {
         CountDownLatch release = new CountDownLatch(1);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> first = callers.submit(() -> writer.submit(held(release), WAIT));
-            Await.until("the writer holds the first", WAIT, () -> writer.queued() == 0);
+            assertTrue(holding.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "the writer holds the first");
             List<Future<String>> rest = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 String value = "w" + i;
@@ -115,7 +119,7 @@ class GroupCommitWriterTest {
         CountDownLatch release = new CountDownLatch(1);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             callers.submit(() -> writer.submit(held(release), WAIT));
-            Await.until("the writer holds the first", WAIT, () -> writer.queued() == 0);
+            assertTrue(holding.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "the writer holds the first");
             Future<String> ok1 = callers.submit(() -> writer.submit(add("ok1"), WAIT));
             Await.until("queued", WAIT, () -> writer.queued() == 1);
             Future<String> bad = callers.submit(() -> writer.submit(add("bad"), WAIT));
@@ -145,7 +149,7 @@ class GroupCommitWriterTest {
         CountDownLatch release = new CountDownLatch(1);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> first = callers.submit(() -> writer.submit(held(release), WAIT));
-            Await.until("the writer holds the first", WAIT, () -> writer.queued() == 0);
+            assertTrue(holding.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "the writer holds the first");
             StoreUnavailableException late = assertThrows(StoreUnavailableException.class,
                     () -> writer.submit(add("late"), Duration.ofMillis(100)));
             assertTrue(late.getMessage().contains("not committed within 100 ms"), late.getMessage());
