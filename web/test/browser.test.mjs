@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { exec } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  DESKTOP, PHONE, TcpClient, api, chatUrl, freshGroupId, freshUid, joinGroup, launchBrowser, login, messages, newPage,
+  DESKTOP, DROP, PHONE, TcpClient, api, chatUrl, freshGroupId, freshUid, joinGroup, launchBrowser, login, messages, newPage,
   openConv, openPeer, rewriteFromServer, screenshot, send, sleep, token, until, waitConnected, waitMessage, withDiagnostics,
 } from './lib.mjs';
 
@@ -447,10 +447,11 @@ describe('fishchat in the browser', { skip: skipAll }, () => {
         await tcp.join(gid);
         a = await page(`j:${u}:a`);
         b = await page(`j:${u}:b`);
-        // b plays what the server will send soon: a notice (sourceUID 0), in a group or not,
-        // and the copy of a one-to-one message u sent from another device.
+        // b is shown entries the test rewrites in sync replies (20006) and pushes (20014): a
+        // notice (sourceUID 0), in a group or not, and the copy of a one-to-one message u sent
+        // from another device.
         await rewriteFromServer(b, (x) => {
-          if (x.cmd !== 20006 || !x.Msgs.length) return undefined;
+          if ((x.cmd !== 20006 && x.cmd !== 20014) || !x.Msgs.length) return undefined;
           for (const o of x.Msgs) {
             if (o.msg.startsWith('NOTICE ')) o.sourceUID = 0;
             if (o.msg.startsWith('GROUP NOTICE ')) Object.assign(o, { sourceUID: 0, groupID: gid, msgType: 'group' });
@@ -574,6 +575,68 @@ describe('fishchat in the browser', { skip: skipAll }, () => {
       tcp.close();
       await closeAll();
     }
+  });
+
+  test('(l) the page is pushed each message: delivery costs no sync, and a lost push is filled by one', { timeout: 120_000 }, async () => {
+    const [ua, ub] = [freshUid(), freshUid()];
+    const gid = freshGroupId();
+    let a;
+    let b;
+    const syncs = async () => {
+      const text = await (await fetch(new URL('metrics', process.env.FISHCHAT_ADMIN))).text();
+      const line = text.split('\n').find((l) => l.startsWith('fishchat_syncs_total'));
+      assert.ok(line, 'fishchat_syncs_total in /metrics');
+      return Number(line.split(/\s+/)[1]);
+    };
+    let dropNextPush = false; // B's WebSocket passes through the test, which can lose a push
+    await withDiagnostics(() => [a, b], async () => {
+      a = await page(`l:${ua}`);
+      b = await page(`l:${ub}`);
+      await rewriteFromServer(b, (msg) => {
+        if (!dropNextPush || msg.cmd !== 20014) return undefined;
+        dropNextPush = false;
+        return DROP;
+      });
+      await login(a, ua);
+      await login(b, ub);
+      await joinGroup(a, gid);
+      await joinGroup(b, gid);
+      await openPeer(a, ub);
+      await send(a, 'first, to open the conversation');
+      await openConv(b, `p2p:${ua}`);
+      await waitMessage(b, 'first, to open the conversation', ua);
+      await sleep(500); // let any sync of the set-up finish
+
+      const before = await syncs();
+      const texts = ['first, to open the conversation'];
+      for (let i = 1; i <= 6; i++) {
+        texts.push(`pushed ${i}`);
+        await send(a, `pushed ${i}`);
+        await waitMessage(b, `pushed ${i}`, ua);
+      }
+      await openConv(a, `group:${gid}`);
+      await send(a, 'pushed to the group');
+      await openConv(b, `group:${gid}`);
+      await waitMessage(b, 'pushed to the group', ua);
+      const after = await syncs();
+      // With notifies, each delivery cost the receiver a sync and the sender one for its own
+      // copy: 14 here. One is allowed for pushes the server may fold into a notify.
+      assert.ok(after - before <= 1, `${after - before} syncs for 7 messages delivered to open pages`);
+
+      await openConv(a, `p2p:${ub}`);
+      await openConv(b, `p2p:${ua}`);
+      dropNextPush = true;
+      await send(a, 'its push is lost');
+      await sleep(500);
+      assert.equal(await countText(b, 'its push is lost'), 0, 'the push was not dropped');
+      await send(a, 'after the hole');
+      await waitMessage(b, 'after the hole', ua);
+      await waitMessage(b, 'its push is lost', ua);
+      assert.ok((await syncs()) > after, 'the page synced to fill the hole');
+      assert.deepEqual((await messages(b)).map((m) => m.text), [...texts, 'its push is lost', 'after the hole']);
+      await assertNoDuplicates(b, 'B after the hole');
+    });
+    await closeAll();
   });
 
   test('(e) admin page: live figures; #sessions rises with a login and falls back', { timeout: 120_000 }, async (t) => {

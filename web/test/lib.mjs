@@ -262,9 +262,11 @@ export async function screenshot(page, name, { docs = true } = {}) {
 /**
  * Routes the page's WebSocket through the test (set up before the page connects): each
  * message of the server goes through rewrite(msg) with msg decoded (toObject, longs as
- * numbers); rewrite returns the object to send instead, or nothing to pass it on unchanged.
- * This plays server behaviour fishchat does not have yet, e.g. notices with sourceUID 0.
+ * numbers); rewrite returns the object to send instead, DROP to lose the message on the
+ * way (a hole the page must notice), or nothing to pass it on unchanged.
  */
+export const DROP = Symbol('drop');
+
 export async function rewriteFromServer(page, rewrite) {
   const root = await protoRoot();
   const base = root.lookupType('external.Base');
@@ -277,6 +279,7 @@ export async function rewriteFromServer(page, rewrite) {
       const T = RES[cmd] && root.lookupType(`external.${RES[cmd]}`);
       if (!T) return ws.send(m);
       const changed = rewrite(T.toObject(T.decode(m), { longs: Number, defaults: true, arrays: true }));
+      if (changed === DROP) return;
       ws.send(changed ? Buffer.from(T.encode(T.fromObject(changed)).finish()) : m);
     });
   });

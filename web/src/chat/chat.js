@@ -411,8 +411,9 @@ async function onOpen(ws) {
   let res;
   try {
     // ownCopies: what this user sends from another device (or the service sends as this user)
-    // comes back in the inbox, so every device shows the whole conversation.
-    res = await request(CMD.LOGIN, { UID: S.uid, token: S.token, ownCopies: true });
+    // comes back in the inbox, so every device shows the whole conversation. pushMessages: each
+    // new entry arrives itself (cmd 20014) instead of a notify that costs a sync round trip.
+    res = await request(CMD.LOGIN, { UID: S.uid, token: S.token, ownCopies: true, pushMessages: true });
   } catch (e) {
     return; // the connection went away; onclose reconnects
   }
@@ -518,6 +519,9 @@ function onFrame(data) {
     case CMD.NOTIFY:
       if (msg.currentID > S.lastSeq) sync();
       return;
+    case CMD.MESSAGE_PUSH:
+      onPush(msg);
+      return;
     case CMD.KICK:
       C.stopped = true;
       if (msg.errCode === 93002) {
@@ -593,6 +597,26 @@ function presenceText(uid) {
   if (!p) return null;
   if (p.online) return p.devices > 1 ? `online on ${p.devices} devices` : 'online';
   return p.since ? `offline, last seen ${when(p.since)}` : 'offline';
+}
+
+/**
+ * A pushed inbox entry: shown at once when it follows the newest seq held (an entry with no
+ * message, the user's own copy it is not shown, only moves the seq on); after a hole (entries
+ * missed, or pushes the server folded into one notify) a sync fetches from the newest seq held.
+ */
+function onPush(msg) {
+  const msgs = msg.Msgs || [];
+  const upTo = Math.max(msg.currentID || 0, ...msgs.map((o) => o.seq || 0));
+  if (upTo <= S.lastSeq) return; // a sync got there first
+  const first = msgs.length ? msgs[0].seq : upTo;
+  if (first !== S.lastSeq + 1) {
+    sync();
+    return;
+  }
+  for (const o of msgs) ingest(o);
+  S.lastSeq = upTo;
+  render();
+  save();
 }
 
 async function sync() {
