@@ -45,16 +45,18 @@ final class GroupsEndpoint {
 
     HttpResponse list(HttpRequest request) throws HttpException {
         long group = PathIds.of(request, "id", "the group id");
-        long after = PathIds.query(request, "after", 0, 0);
-        long limit = PathIds.query(request, "limit", 1, DEFAULT_PAGE);
-        if (limit > MAX_PAGE) {
-            throw new HttpException(400, "limit must be a whole number from 1 to " + MAX_PAGE);
+        long after = PathIds.query(request, "after", 0, Long.MAX_VALUE, 0);
+        int limit = (int) PathIds.query(request, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
+        // One more than asked tells whether another page follows, so the last page says null.
+        List<Long> members = backend.members(group, after, limit + 1);
+        boolean more = members.size() > limit;
+        if (more) {
+            members = members.subList(0, limit);
         }
-        List<Long> members = backend.members(group, after, (int) limit);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("groupId", group);
         answer.put("members", members);
-        answer.put("next", members.size() == limit ? members.get(members.size() - 1) : null);
+        answer.put("next", more ? members.get(limit - 1) : null);
         return Json.ok(answer);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import fishchat.http.HttpException;
 import fishchat.http.HttpResponse;
@@ -31,6 +32,10 @@ final class Json {
         try {
             node = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
+            if (e instanceof MismatchedInputException && e.getOriginalMessage().startsWith("Trailing token")) {
+                // FAIL_ON_TRAILING_TOKENS: Jackson's own words would name its classes and settings
+                throw new HttpException(400, "the body has more after its JSON object");
+            }
             throw new HttpException(400, "the body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw new HttpException(400, "the body is not valid JSON");

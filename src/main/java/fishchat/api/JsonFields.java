@@ -40,6 +40,11 @@ final class JsonFields {
 
     /** A whole number in {@code min..Long.MAX_VALUE}; {@code absent} when the field is missing (or null). */
     long id(String name, long min, Long absent) throws HttpException {
+        return number(name, min, Long.MAX_VALUE, absent);
+    }
+
+    /** A whole number in {@code min..max}; {@code absent} when the field is missing (or null). */
+    long number(String name, long min, long max, Long absent) throws HttpException {
         JsonNode value = object.get(name);
         if (value == null || value.isNull()) {
             if (absent == null) {
@@ -47,12 +52,16 @@ final class JsonFields {
             }
             return absent;
         }
-        return id(name, value, min);
+        return number(name, value, min, max);
     }
 
     static long id(String name, JsonNode value, long min) throws HttpException {
-        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min) {
-            throw new HttpException(400, "\"" + name + "\" must be a whole number from " + min + " to " + Long.MAX_VALUE);
+        return number(name, value, min, Long.MAX_VALUE);
+    }
+
+    private static long number(String name, JsonNode value, long min, long max) throws HttpException {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+            throw new HttpException(400, "\"" + name + "\" must be a whole number from " + min + " to " + max);
         }
         return value.asLong();
     }

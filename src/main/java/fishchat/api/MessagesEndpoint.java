@@ -58,7 +58,7 @@ final class MessagesEndpoint {
         SendOutcome outcome = toGroup ? backend.sendToGroup(from, target, msgId, text)
                 : backend.sendToUser(from, target, msgId, text);
         return switch (outcome.code()) {
-            case OK -> Json.ok(answer(outcome.deliveries()));
+            case OK -> Json.ok(answer(outcome));
             case REQUEST_ERR -> throw toGroup
                     ? new HttpException(409, "uid " + from + " is not a member of group " + target
                             + " (only the system, from 0, writes to any group)")
@@ -68,12 +68,16 @@ final class MessagesEndpoint {
         };
     }
 
-    /** Stored now with its seq in each inbox (the sender's own copy among them), or a duplicate of an earlier send. */
-    private static Map<String, Object> answer(List<Delivery> deliveries) {
+    /**
+     * Stored by this call with its seq in each inbox (the sender's own copy among them; none for
+     * a group with no members), or a duplicate of an earlier send (no message: nothing stored).
+     */
+    private static Map<String, Object> answer(SendOutcome outcome) {
+        boolean duplicate = outcome.message() == null;
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("stored", !deliveries.isEmpty());
-        answer.put("duplicate", deliveries.isEmpty());
-        answer.put("seqs", deliveries.stream()
+        answer.put("stored", !duplicate);
+        answer.put("duplicate", duplicate);
+        answer.put("seqs", outcome.deliveries().stream()
                 .sorted(java.util.Comparator.comparingLong(Delivery::uid))
                 .map(d -> {
                     Map<String, Object> place = new LinkedHashMap<>();

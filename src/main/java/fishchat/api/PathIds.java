@@ -13,23 +13,27 @@ final class PathIds {
         return parse(request.parameter(name), what, 1);
     }
 
-    /** A query parameter of at least {@code min}, or {@code absent} when not given. */
-    static long query(HttpRequest request, String name, long min, long absent) throws HttpException {
+    /** A query parameter in {@code min..max}, or {@code absent} when not given. */
+    static long query(HttpRequest request, String name, long min, long max, long absent) throws HttpException {
         String value = request.query(name);
-        return value == null ? absent : parse(value, name, min);
+        return value == null ? absent : parse(value, name, min, max);
     }
 
     static long parse(String text, String what, long min) throws HttpException {
+        return parse(text, what, min, Long.MAX_VALUE);
+    }
+
+    private static long parse(String text, String what, long min, long max) throws HttpException {
         if (text != null && !text.isEmpty() && text.length() <= 19 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             try {
                 long value = Long.parseLong(text);
-                if (value >= min) {
+                if (value >= min && value <= max) {
                     return value;
                 }
             } catch (NumberFormatException e) {
                 // above Long.MAX_VALUE: refused below
             }
         }
-        throw new HttpException(400, what + " must be a whole number from " + min + " to " + Long.MAX_VALUE);
+        throw new HttpException(400, what + " must be a whole number from " + min + " to " + max);
     }
 }

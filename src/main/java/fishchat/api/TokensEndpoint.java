@@ -33,10 +33,7 @@ final class TokensEndpoint {
     HttpResponse mint(HttpRequest request) throws HttpException {
         JsonFields body = Json.object(request.body()).only(FIELDS);
         long uid = body.id("uid", 1, null);
-        long ttl = body.id("ttl", 1, DEFAULT_TTL_SECONDS);
-        if (ttl > MAX_TTL_SECONDS) {
-            throw new HttpException(400, "\"ttl\" is in seconds, at most " + MAX_TTL_SECONDS + " (366 days)");
-        }
+        long ttl = body.number("ttl", 1, MAX_TTL_SECONDS, DEFAULT_TTL_SECONDS); // seconds, at most 366 days
         if (!(tokens instanceof HmacTokens hmac)) {
             throw new HttpException(409, "this node checks FishChatServer2's tokens (--auth legacy-md5): "
                     + "they are md5(uid + salt), never expire and are not minted here");

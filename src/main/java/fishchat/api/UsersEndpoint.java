@@ -29,6 +29,9 @@ final class UsersEndpoint {
     /** Every token of the user issued before now is refused from now on, and its sessions end, on every node. */
     HttpResponse revoke(HttpRequest request) throws HttpException {
         long uid = PathIds.of(request, "uid", "the uid");
+        if (request.body().length > 0) {
+            throw new HttpException(400, "this call takes no body");
+        }
         long revokedAt = backend.revoke(uid);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("uid", uid);

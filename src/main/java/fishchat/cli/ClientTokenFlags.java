@@ -58,7 +58,7 @@ final class ClientTokenFlags {
             HmacTokens tokens = new HmacTokens(secret, Clock.systemUTC());
             return uid -> tokens.mint(uid, Duration.ofHours(24));
         }
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "give --token, --data DIR or --legacy-md5");
+        // A flag error of the command running (Main says it on one line, naming the command).
+        throw new IllegalArgumentException("give --token, --data DIR or --legacy-md5");
     }
 }

@@ -69,7 +69,7 @@ final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((accessList == null) == !etcd.enabled()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either --access-list or --etcd");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either --access-list or --etcd (either may come from --config; --etcd= turns etcd off)");
         }
         if (tlsAccessList != null && accessList == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),

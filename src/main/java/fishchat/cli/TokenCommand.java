@@ -37,6 +37,10 @@ final class TokenCommand implements Callable<Integer> {
             System.err.println("fishchat token: --uid must be > 0");
             return 2;
         }
+        if (ttl.toSeconds() < 1) {
+            System.err.println("fishchat token: --ttl must be at least 1s (a token that has expired already is refused)");
+            return 2;
+        }
         byte[] secret = SecretFile.load(AuthFlags.secretPath(secretFile, data));
         System.out.println(new HmacTokens(secret, Clock.systemUTC()).mint(uid, ttl));
         return 0;

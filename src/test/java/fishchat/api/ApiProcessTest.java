@@ -219,6 +219,9 @@ class ApiProcessTest {
             assertEquals(400, refused.status(), bad + " -> " + refused.raw().body());
             assertNotNull(refused.error(), bad);
         }
+        // The errors say the real range, and in the API's words, not the JSON library's.
+        assertEquals("\"ttl\" must be a whole number from 1 to 31622400", api.post("/v1/tokens", "{\"uid\": 5, \"ttl\": 0}").error());
+        assertEquals("the body has more after its JSON object", api.post("/v1/tokens", "{\"uid\": 5} {}").error());
     }
 
     // ---- messages ----
@@ -280,6 +283,13 @@ class ApiProcessTest {
         assertTrue(outsider.error().contains("not a member"), outsider.error());
         assertEquals(200, api.postJson("/v1/messages", Map.of("from", carol.uid, "groupId", group, "msgId", "g3",
                 "text", "a member")).status());
+
+        // A group with no members: stored for nobody, not a duplicate; a resend then is one.
+        Map<String, Object> toNobody = Map.of("groupId", uid(), "msgId", "empty-1", "text", "anyone?");
+        JsonNode first = api.postJson("/v1/messages", toNobody).json();
+        assertEquals("{\"stored\":true,\"duplicate\":false,\"seqs\":[]}", first.toString());
+        JsonNode again = api.postJson("/v1/messages", toNobody).json();
+        assertEquals("{\"stored\":false,\"duplicate\":true,\"seqs\":[]}", again.toString());
     }
 
     @Test
@@ -330,6 +340,10 @@ class ApiProcessTest {
         JsonNode last = api.get(members + "?after=40&limit=2").json();
         assertEquals("[50]", last.get("members").toString());
         assertTrue(last.get("next").isNull());
+        JsonNode fullLast = api.get(members + "?after=30&limit=2").json();
+        assertEquals("[40,50]", fullLast.get("members").toString());
+        assertTrue(fullLast.get("next").isNull(), "a last page that is full says so too");
+        assertEquals("limit must be a whole number from 1 to 1000", api.get(members + "?limit=0").error());
         assertEquals("[10,20,30,40,50]", api.get(members).json().get("members").toString());
         assertTrue(api.call("DELETE", members + "/30", null).json().get("removed").asBoolean());
         assertFalse(api.call("DELETE", members + "/30", null).json().get("removed").asBoolean());
@@ -402,6 +416,7 @@ class ApiProcessTest {
         new User(uid, token(uid), true); // minted after: works
         assertTrue(bystander.endings.isEmpty(), "others stay");
         assertEquals(400, api.post("/v1/users/x/revoke", null).status());
+        assertEquals("this call takes no body", api.post("/v1/users/" + uid + "/revoke", "{\"x\": 1}").error());
     }
 
     // ---- other modes ----

@@ -100,6 +100,21 @@ class StartupErrorsTest {
         Run run = run("token", "--uid", "3", "--data", "typo");
         assertOneLineError(run, "typo/secret: no token secret there");
         assertFalse(Files.exists(dir.resolve("typo")), "no secret, nor its directory, created");
+        assertOneLineError(run("token", "--uid", "3", "--ttl", "0s"), "--ttl must be at least 1s");
+    }
+
+    @Test
+    void aClientWithoutATokenSourceIsToldWhichFlagsGiveOne() throws Exception {
+        Run run = run("chat", "--uid", "1", "--access", "127.0.0.1:9");
+        assertOneLineError(run, "fishchat chat: give --token, --data DIR or --legacy-md5");
+        assertFalse(run.err().contains("<main class>"), run.err());
+    }
+
+    @Test
+    void anEmptyEtcdTurnsOffTheOneAConfigFileNames() throws Exception {
+        Files.writeString(dir.resolve("gateway.properties"), "etcd=http://127.0.0.1:9\n");
+        Run run = run("gateway", "--config", "gateway.properties", "--listen", "127.0.0.1:0", "--etcd=");
+        assertOneLineError(run, "give either --access-list or --etcd (either may come from --config; --etcd= turns etcd off)");
     }
 
     @Test
