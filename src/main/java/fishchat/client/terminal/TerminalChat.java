@@ -1,5 +1,7 @@
 package fishchat.client.terminal;
 
+import fishchat.common.PrivateFiles;
+
 import fishchat.client.Attempt;
 import fishchat.client.Backoff;
 import fishchat.client.ChatEvents;
@@ -13,6 +15,7 @@ import fishchat.client.SeenSeqFile;
 import fishchat.client.SeenSeqKeeper;
 import fishchat.client.ServerRoute;
 import fishchat.client.UnreachableServerException;
+import fishchat.common.PrivateFiles;
 import fishchat.protocol.external.offsetMsg;
 
 import java.io.IOException;
@@ -70,6 +73,13 @@ public final class TerminalChat {
     /** Runs until the user quits (0) or the chat cannot go on (1); a failure to start is one line on err. */
     public int run() throws IOException {
         long uid = options.uid();
+        try {
+            // 0700 from the start, on a terminal or a pipe: it holds what was typed and who talks here.
+            PrivateFiles.directory(options.stateDir());
+        } catch (IOException e) {
+            err.println("fishchat chat: cannot create " + options.stateDir() + ": " + e.getMessage()
+                    + " (going on without history or seen messages)");
+        }
         SeenSeqFile seenFile = SeenSeqFile.of(options.stateDir(), options.route().name(), uid);
         OptionalLong lastSeen;
         try {

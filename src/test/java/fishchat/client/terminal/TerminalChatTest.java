@@ -107,6 +107,8 @@ class TerminalChatTest {
                     first.shown().subList(1, 3));
             assertEquals(OptionalLong.of(6), SeenSeqFile.of(stateDir, server.access().address().getHostString() + ":"
                     + server.access().address().getPort(), 1).read());
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(stateDir)), "the state dir is the user's alone, without a terminal too");
 
             five.sendP2P(1, "n1", "new 1");
             nine.sendGroup(7, "ng", "new in group");
