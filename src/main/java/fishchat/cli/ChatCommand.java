@@ -6,7 +6,9 @@ import fishchat.client.ServerRoute;
 import fishchat.client.terminal.TerminalChat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,6 +20,9 @@ import java.util.concurrent.Callable;
                 "Reconnects by itself when the server goes away and sends what was typed meanwhile; "
                         + "at start shows what is new since this device was last here (docs/CHAT-CLIENT.md)."})
 final class ChatCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ConfigFlag config;
 
@@ -54,6 +59,9 @@ final class ChatCommand implements Callable<Integer> {
         }
         if (earlier < 0) {
             throw new IllegalArgumentException("--earlier must be 0 or more");
+        }
+        if (accessServer != null && spec.commandLine().getParseResult().hasMatchedOption("--gateway")) {
+            throw new IllegalArgumentException("give --gateway or --access, not both (--access skips the gateway)");
         }
         var trust = tls.trust();
         ServerRoute route = accessServer != null ? ServerRoute.straightTo(accessServer, trust)

@@ -73,7 +73,20 @@ public final class FrameInput {
                 body = Arrays.copyOf(body, (int) Math.min(length, 2L * done));
             }
         } catch (EOFException e) {
-            throw new EOFException("stream ended inside a frame body of " + length + " bytes");
+            throw new EOFException("stream ended inside a frame body of " + length + " bytes" + textHint(length));
         }
+    }
+
+    /**
+     * When the two header bytes are letters, the peer most likely speaks a text protocol: "HT"
+     * (18516) is an HTTP server's answer, "GE" (18245) a browser's GET. Said, so that a client
+     * pointed at a web port, or a browser at a frame port, is recognised at once.
+     */
+    private static String textHint(int length) {
+        char first = (char) (length >>> 8);
+        char second = (char) (length & 0xff);
+        return Character.isLetter(first) && first < 128 && Character.isLetter(second) && second < 128
+                ? " (the header reads \"" + first + second + "\" in ASCII: a text protocol such as HTTP, not fishchat frames?)"
+                : "";
     }
 }

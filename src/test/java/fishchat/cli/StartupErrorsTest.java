@@ -108,6 +108,8 @@ class StartupErrorsTest {
         Run run = run("chat", "--uid", "1", "--access", "127.0.0.1:9");
         assertOneLineError(run, "fishchat chat: give --token, --data DIR or --legacy-md5");
         assertFalse(run.err().contains("<main class>"), run.err());
+        assertOneLineError(run("chat", "--uid", "1", "--gateway", "127.0.0.1:9", "--access", "127.0.0.1:9", "--token", "t"),
+                "give --gateway or --access, not both");
     }
 
     @Test
