@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Files from the jar under one resource folder, for GET and HEAD: {@code /} is
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
  * are not, so asking for made-up names costs no memory.
  */
 public final class StaticFiles implements HttpHandler {
-    private static final Pattern PLAIN_PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+");
-
     private final String folder;
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
@@ -34,11 +31,35 @@ public final class StaticFiles implements HttpHandler {
             return HttpResponse.text(405, "method not allowed").header("Allow", "GET, HEAD");
         }
         String path = request.path().equals("/") ? "/index.html" : request.path();
-        byte[] body = PLAIN_PATH.matcher(path).matches() ? load(path.substring(1)) : null;
+        byte[] body = plain(path) ? load(path.substring(1)) : null;
         if (body == null) {
             return HttpResponse.text(404, "not found");
         }
         return HttpResponse.of(200, contentType(path), body).header("Cache-Control", "no-cache");
+    }
+
+    /**
+     * Whether {@code path} is {@code /segment(/segment)*} of letters, digits and {@code . _ -},
+     * no segment empty or starting with a dot. A loop, not a regular expression: the JDK's
+     * matcher recurses once per repetition of a group, and a path of a few thousand segments
+     * overflowed the stack.
+     */
+    static boolean plain(String path) {
+        if (path.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '/') {
+                if (i + 1 == path.length() || path.charAt(i + 1) == '/' || path.charAt(i + 1) == '.') {
+                    return false; // an empty segment, or one starting with a dot
+                }
+            } else if (i == 0 || !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+                    || c == '.' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private byte[] load(String name) throws IOException {
