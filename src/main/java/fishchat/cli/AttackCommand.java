@@ -2,6 +2,7 @@ package fishchat.cli;
 
 import fishchat.bench.attack.HeaderOnlyAttack;
 import fishchat.bench.attack.JoinFloodAttack;
+import fishchat.bench.attack.PipelineFloodAttack;
 import fishchat.bench.attack.ReconnectBurstAttack;
 import fishchat.bench.attack.SilentAttack;
 import fishchat.bench.attack.WebSocketControlAttack;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "attack", mixinStandardHelpOptions = true,
         description = "Hostile loads on a running server (yours): what it holds and answers, on one RESULT line.",
         subcommands = {AttackCommand.HeaderOnly.class, AttackCommand.Silent.class, AttackCommand.ReconnectBurst.class,
-                AttackCommand.JoinFlood.class, AttackCommand.WsControl.class})
+                AttackCommand.JoinFlood.class, AttackCommand.WsControl.class, AttackCommand.PipelineFlood.class})
 final class AttackCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -165,6 +166,37 @@ final class AttackCommand implements Runnable {
         @Override
         public Integer call() {
             System.out.println(WebSocketControlAttack.run(url, kind, conns).resultLine());
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline-flood", mixinStandardHelpOptions = true,
+            description = "A few connections keep requests queued while a probe pings an access server every 50 ms.")
+    static final class PipelineFlood implements Callable<Integer> {
+        @Option(names = "--target", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+                description = "The port flooded: an access server (pings) or, with --gateway, a gateway (cmd 10001).")
+        InetSocketAddress target;
+
+        @Option(names = "--gateway", description = "The target is a gateway.")
+        boolean gateway;
+
+        @Option(names = "--probe", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
+                description = "The access server the probe pings.")
+        InetSocketAddress probe;
+
+        @Option(names = "--conns", defaultValue = "2", paramLabel = "N",
+                description = "Flooding connections; as many as the server's cores is enough (default: ${DEFAULT-VALUE}).")
+        int conns;
+
+        @Option(names = "--duration", defaultValue = "8s", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "How long (default: ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] request = gateway ? ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray()
+                    : ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
+            System.out.println(PipelineFloodAttack.run(target, request, conns, probe, duration).resultLine());
             return 0;
         }
     }

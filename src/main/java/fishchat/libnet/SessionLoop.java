@@ -102,7 +102,8 @@ final class SessionLoop {
             // timeout): the client's side of things.
             return session.isClosed() ? session.closeReason() : "read failed: " + e.getMessage();
         } else if (e instanceof VirtualMachineError) {
-            Fatal.unexpected(session.toString(), e);
+            Fatal.unexpected(session.toString(), e); // ends the process, or (a stack overflow) logs its top frames
+            return "internal error: " + e;
         }
         LOG.log(ERROR, session + ": handler failed; closing the session", e);
         return "internal error: " + e;

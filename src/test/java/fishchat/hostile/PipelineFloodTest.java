@@ -1,0 +1,70 @@
+package fishchat.hostile;
+
+import fishchat.bench.attack.PipelineFloodAttack;
+import fishchat.protocol.Cmd;
+import fishchat.protocol.external.ReqAccessServer;
+import fishchat.protocol.external.ReqPing;
+import fishchat.testing.FishchatProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * As many connections as the node has cores, each keeping requests queued so that its thread
+ * never waits for input, and no token: a node whose connection threads never stepped aside
+ * left every other connection unanswered until the flood ended (a ping waited 8 s). Now a
+ * probe pinging every 50 ms is answered throughout, on the access port and the gateway's.
+ */
+class PipelineFloodTest {
+    private static final Duration FLOOD = Duration.ofSeconds(5);
+    /** Far above a served probe's worst wait (~15 ms here), far below the flood's length. */
+    private static final long MAX_WAIT_MICROS = 2_000_000;
+
+    @TempDir
+    Path dir;
+
+    private FishchatProcess server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aProbeIsAnsweredWhileConnectionsFloodTheAccessAndGatewayPorts() throws Exception {
+        server = FishchatProcess.start("standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0",
+                "--access-listen", "127.0.0.1:0", "--no-web");
+        InetSocketAddress access = new InetSocketAddress("127.0.0.1",
+                Integer.parseInt(server.await(Pattern.compile("access listening on 127\\.0\\.0\\.1:(\\d+)"), 60).group(1)));
+        InetSocketAddress gateway = new InetSocketAddress("127.0.0.1",
+                Integer.parseInt(server.await(Pattern.compile("gateway listening on 127\\.0\\.0\\.1:(\\d+)"), 60).group(1)));
+        int conns = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+        byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
+        PipelineFloodAttack.Outcome onAccess = PipelineFloodAttack.run(access, ping, conns, access, FLOOD);
+        assertServedThroughout(onAccess);
+
+        byte[] ask = ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray();
+        PipelineFloodAttack.Outcome onGateway = PipelineFloodAttack.run(gateway, ask, conns, access, FLOOD);
+        assertServedThroughout(onGateway);
+        assertTrue(server.process().isAlive(), server.output());
+    }
+
+    private static void assertServedThroughout(PipelineFloodAttack.Outcome outcome) {
+        assertTrue(outcome.floodReplyBytes() > 0, "the flood was answered too: " + outcome.resultLine());
+        assertEquals(0, outcome.probeFailures(), outcome.resultLine());
+        assertTrue(outcome.probeMaxMicros() < MAX_WAIT_MICROS, "the probe waited: " + outcome.resultLine());
+        // A ping every 50 ms for 5 s is ~90 answers when they come; one at the end is what a frozen node gives.
+        assertTrue(outcome.probes() >= 40, outcome.resultLine());
+    }
+}
