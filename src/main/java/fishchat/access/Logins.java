@@ -2,6 +2,7 @@ package fishchat.access;
 
 import fishchat.chat.Messaging;
 import fishchat.chat.auth.TokenVerifier;
+import fishchat.common.LogBudget;
 import fishchat.libnet.Session;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
@@ -29,6 +30,10 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class Logins {
     private static final System.Logger LOG = System.getLogger(Logins.class.getName());
+    /** Refused logins a session may have; the last is answered, then the session ends. */
+    static final int MAX_REFUSED_LOGINS = 5;
+    /** Refused logins logged a second, node-wide; the rest are counted in the next line. */
+    private static final LogBudget REFUSALS_LOGGED = new LogBudget(20, 1_000_000_000L);
 
     private final Messaging messaging;
     private final TokenVerifier tokens;
@@ -48,7 +53,7 @@ final class Logins {
         long uid = req.getUID();
         ErrorCode verdict = uid <= 0 ? ErrorCode.REQUEST_ERR : tokens.verify(uid, req.getToken());
         if (verdict != ErrorCode.OK) {
-            LOG.log(INFO, "{0}: login as uid={1} refused: {2}", session, String.valueOf(uid), verdict.text());
+            refused(session, uid, verdict.text());
             metrics.logins.inc(verdict.text());
             metrics.reply(verdict);
             session.send(Replies.status(Cmd.LOGIN, verdict));
@@ -59,6 +64,23 @@ final class Logins {
         // notify racing with the login (for a message stored just before or during it)
         // arrives after the reply, as clients expect, never before it.
         session.holdingPushes(() -> completeLogin(session, uid, new SessionState(uid, issuedAt, req.getOwnCopies(), req.getPushMessages())));
+    }
+
+    /**
+     * A refused login: one log line (within the node's budget), and after the session's
+     * {@value #MAX_REFUSED_LOGINS}th the session ends once its answer is out; no client needs
+     * more tries on one connection, and one that pipelines logins with bad tokens could
+     * otherwise write log lines as fast as it sends.
+     */
+    private static void refused(Session session, long uid, String why) {
+        long leftOut = REFUSALS_LOGGED.take(System.nanoTime());
+        if (leftOut >= 0) {
+            LOG.log(INFO, "{0}: login as uid={1} refused: {2}{3}", session, String.valueOf(uid), why,
+                    leftOut == 0 ? "" : " (" + leftOut + " more refused logins not logged)");
+        }
+        if (session.fault() >= MAX_REFUSED_LOGINS) {
+            session.endAfterReply(MAX_REFUSED_LOGINS + " refused logins");
+        }
     }
 
     private void completeLogin(Session session, long uid, SessionState state) throws IOException {
@@ -83,8 +105,7 @@ final class Logins {
             return;
         }
         if (known.refuses(state.tokenIssuedAt)) {
-            LOG.log(INFO, "{0}: login as uid={1} refused: token issued before the revocation of this uid's tokens",
-                    session, String.valueOf(uid));
+            refused(session, uid, "token issued before the revocation of this uid's tokens");
             undo(session, uid, evicted, previous, before);
             metrics.logins.inc(ErrorCode.TOKEN_REVOKED.text());
             metrics.reply(ErrorCode.TOKEN_REVOKED);

@@ -24,6 +24,8 @@ public final class Session {
     private volatile String label;
     /** Set by a handler (e.g. logout) or a last push: end the session once the current reply is out. */
     private volatile String endAfterReply;
+    /** Requests its handler refused as the client's fault (e.g. logins with a bad token); the session's own thread counts. */
+    private int faults;
 
     Session(Connection connection, Transport transport, int pushQueueCapacity, ServerStats stats) {
         this.connection = connection;
@@ -148,6 +150,11 @@ public final class Session {
     /** A short text for this session's log lines (e.g. "uid=42"), or null. */
     public void setLabel(String value) {
         label = value;
+    }
+
+    /** Counts a request refused as the client's fault; returns how many this session has had, so a handler can end it. */
+    public int fault() {
+        return ++faults;
     }
 
     /** Asks the session loop to end the session, gracefully, once the current reply is written. */

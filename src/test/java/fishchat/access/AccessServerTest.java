@@ -134,6 +134,16 @@ class AccessServerTest {
         assertEquals(0, loginWith(client, 5, server.token(5)), "the session is still usable");
     }
 
+    @Test
+    void aConnectionEndsAfterItsFifthRefusedLogin() throws IOException {
+        start();
+        ProtoClient client = server.connect();
+        for (int i = 1; i <= Logins.MAX_REFUSED_LOGINS; i++) {
+            assertEquals(ErrorCode.BAD_TOKEN.code(), loginWith(client, 5, "5.99999999999.forged"), "refusal " + i + " is answered");
+        }
+        assertNull(client.frames().receive(), "then the server closes the connection");
+    }
+
     private static int loginWith(ProtoClient client, long uid, String token) throws IOException {
         client.send(ReqLogin.newBuilder().setCmd(Cmd.LOGIN.code()).setUID(uid).setToken(token).build());
         return client.receive(Cmd.LOGIN.code(), ResLogin.parser()).getErrCode();
