@@ -62,6 +62,10 @@ final class AttackCommand implements Runnable {
         @Option(names = "--idle", description = "Send no header: idle connections, the baseline to compare with.")
         boolean idle;
 
+        @Option(names = "--body-bytes", defaultValue = "0", paramLabel = "N",
+                description = "Send N bytes of the announced body after the header, then nothing (default: none).")
+        int bodyBytes;
+
         @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
                 description = "The server's pid: its heap after a full GC before and after, with jcmd (default: not measured).")
         long serverPid;
@@ -71,7 +75,7 @@ final class AttackCommand implements Runnable {
             byte[] hello = gateway ? ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray()
                     : ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
             System.out.println(HeaderOnlyAttack.run(connections.target, hello, connections.conns, connections.sources,
-                    connections.hold, serverPid, !idle).resultLine());
+                    connections.hold, serverPid, !idle, bodyBytes).resultLine());
             return 0;
         }
     }

@@ -86,6 +86,11 @@ public final class HttpRequest {
         return connection;
     }
 
+    /** Whether the request line said HTTP/1.1 (else 1.0). */
+    boolean http11() {
+        return http11;
+    }
+
     /** Whether the client wants the connection kept open after the response (HTTP/1.1 unless it said close). */
     boolean keepAlive() {
         String value = header("connection");

@@ -1,13 +1,14 @@
 package fishchat.http;
 
+import fishchat.libnet.ArrivingBytes;
 import fishchat.libnet.Connection;
 import fishchat.libnet.ReadBuffer;
 
+import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -116,19 +117,13 @@ final class RequestReader {
         if (length > 0 && "100-continue".equalsIgnoreCase(headers.get("expect"))) {
             out.write(CONTINUE);
         }
-        byte[] body = new byte[Math.min(length, FIRST_BODY_STEP)];
-        int done = 0;
-        while (done < length) {
-            if (done == body.length) {
-                body = Arrays.copyOf(body, (int) Math.min(length, 2L * done));
-            }
-            int n = in.read(body, done, body.length - done);
-            if (n < 0) {
-                throw new EOFException("connection ended inside a request body");
-            }
-            done += n;
+        try {
+            return ArrivingBytes.NODE.read(new DataInputStream(in), length, FIRST_BODY_STEP);
+        } catch (EOFException e) {
+            throw new EOFException("connection ended inside a request body");
+        } catch (ArrivingBytes.OverBudgetException e) {
+            throw new HttpException(503, e.getMessage());
         }
-        return body;
     }
 
     /** A line without its CRLF (or bare LF), as Latin-1: header bytes are not text we interpret beyond ASCII. */

@@ -26,6 +26,9 @@ public final class WebSocketHandshake {
         if (!request.method().equals("GET")) {
             return HttpResponse.text(405, "a WebSocket upgrade is a GET").header("Allow", "GET");
         }
+        if (!request.http11()) {
+            return HttpResponse.text(400, "a WebSocket upgrade needs HTTP/1.1 (RFC 6455 4.1)");
+        }
         if (!request.headerHasToken("upgrade", "websocket") || !request.headerHasToken("connection", "upgrade")) {
             return HttpResponse.text(426, "this is a WebSocket endpoint: upgrade to websocket")
                     .header("Upgrade", "websocket").header("Connection", "Upgrade");

@@ -1,12 +1,12 @@
 package fishchat.http;
 
+import fishchat.libnet.ArrivingBytes;
 import fishchat.libnet.FrameTooLargeException;
 import fishchat.libnet.ReadBuffer;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Reads WebSocket frames a client sends (RFC 6455 section 5), checking what the RFC requires
@@ -85,17 +85,9 @@ final class WebSocketReader {
     }
 
     private byte[] payload(int length) throws IOException {
-        byte[] payload = new byte[Math.min(length, Math.max(FIRST_STEP, length <= FIRST_STEP ? 0 : in.available()))];
-        int done = 0;
+        byte[] payload;
         try {
-            while (true) {
-                in.readFully(payload, done, payload.length - done);
-                done = payload.length;
-                if (done == length) {
-                    break;
-                }
-                payload = Arrays.copyOf(payload, (int) Math.min(length, 2L * done));
-            }
+            payload = ArrivingBytes.NODE.read(in, length, FIRST_STEP);
         } catch (EOFException e) {
             throw new EOFException("connection ended inside a WebSocket frame of " + length + " bytes");
         }

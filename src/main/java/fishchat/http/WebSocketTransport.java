@@ -1,5 +1,6 @@
 package fishchat.http;
 
+import fishchat.libnet.ArrivingBytes;
 import fishchat.libnet.Connection;
 import fishchat.libnet.Frame;
 import fishchat.libnet.FrameTooLargeException;
@@ -69,49 +70,56 @@ public final class WebSocketTransport implements Transport {
 
     private byte[] readMessage() throws IOException {
         ByteArrayOutputStream fragments = null; // only for a message split into several frames
-        while (true) {
-            WebSocketReader.WsFrame frame = reader.next();
-            if (frame == null) {
-                if (fragments != null) {
-                    throw new EOFException("connection ended inside a WebSocket message");
-                }
-                return null;
-            }
-            switch (frame.opcode()) {
-                case WebSocketReader.BINARY, WebSocketReader.CONTINUATION -> {
-                    boolean continuation = frame.opcode() == WebSocketReader.CONTINUATION;
-                    if (continuation != (fragments != null)) {
-                        throw new WebSocketProtocolException(WebSocketReader.PROTOCOL_ERROR, continuation
-                                ? "a continuation without a message" : "a new message inside a fragmented one");
-                    }
-                    if (frame.fin() && fragments == null) {
-                        return frame.payload();
-                    }
-                    fragments = fragments == null ? new ByteArrayOutputStream(frame.payload().length * 2) : fragments;
-                    if (fragments.size() + frame.payload().length > maxBody) {
-                        throw new FrameTooLargeException(fragments.size() + frame.payload().length, maxBody);
-                    }
-                    fragments.write(frame.payload());
-                    if (frame.fin()) {
-                        return fragments.toByteArray();
-                    }
-                }
-                case WebSocketReader.TEXT -> throw new WebSocketProtocolException(UNSUPPORTED_DATA,
-                        "binary messages only: each carries one protobuf body");
-                case WebSocketReader.PING -> send(WebSocketReader.PONG, frame.payload(), 0, frame.payload().length);
-                case WebSocketReader.PONG -> {
-                    // An answer to nothing we sent: allowed (RFC 6455 5.5.3), ignored.
-                }
-                case WebSocketReader.CLOSE -> {
-                    answerClose(frame.payload());
+        long counted = 0; // what the fragments may hold (twice their bytes), against the node's budget
+        try {
+            while (true) {
+                WebSocketReader.WsFrame frame = reader.next();
+                if (frame == null) {
                     if (fragments != null) {
-                        throw new EOFException("connection closed inside a WebSocket message");
+                        throw new EOFException("connection ended inside a WebSocket message");
                     }
                     return null;
                 }
-                default -> throw new WebSocketProtocolException(WebSocketReader.PROTOCOL_ERROR,
-                        "reserved opcode " + frame.opcode());
+                switch (frame.opcode()) {
+                    case WebSocketReader.BINARY, WebSocketReader.CONTINUATION -> {
+                        boolean continuation = frame.opcode() == WebSocketReader.CONTINUATION;
+                        if (continuation != (fragments != null)) {
+                            throw new WebSocketProtocolException(WebSocketReader.PROTOCOL_ERROR, continuation
+                                    ? "a continuation without a message" : "a new message inside a fragmented one");
+                        }
+                        if (frame.fin() && fragments == null) {
+                            return frame.payload();
+                        }
+                        fragments = fragments == null ? new ByteArrayOutputStream(frame.payload().length) : fragments;
+                        if (fragments.size() + frame.payload().length > maxBody) {
+                            throw new FrameTooLargeException(fragments.size() + frame.payload().length, maxBody);
+                        }
+                        ArrivingBytes.NODE.take(2L * frame.payload().length);
+                        counted += 2L * frame.payload().length;
+                        fragments.write(frame.payload());
+                        if (frame.fin()) {
+                            return fragments.toByteArray();
+                        }
+                    }
+                    case WebSocketReader.TEXT -> throw new WebSocketProtocolException(UNSUPPORTED_DATA,
+                            "binary messages only: each carries one protobuf body");
+                    case WebSocketReader.PING -> send(WebSocketReader.PONG, frame.payload(), 0, frame.payload().length);
+                    case WebSocketReader.PONG -> {
+                        // An answer to nothing we sent: allowed (RFC 6455 5.5.3), ignored.
+                    }
+                    case WebSocketReader.CLOSE -> {
+                        answerClose(frame.payload());
+                        if (fragments != null) {
+                            throw new EOFException("connection closed inside a WebSocket message");
+                        }
+                        return null;
+                    }
+                    default -> throw new WebSocketProtocolException(WebSocketReader.PROTOCOL_ERROR,
+                            "reserved opcode " + frame.opcode());
+                }
             }
+        } finally {
+            ArrivingBytes.NODE.give(counted);
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 
 /**
  * Reads frames: a {@link DataInputStream} ({@code readUnsignedShort} for the header,
@@ -13,7 +12,8 @@ import java.util.Arrays;
  * <p>A body's memory follows the bytes that arrived, not the length its header announced: it
  * starts at {@link #FIRST_STEP} bytes (or what is already there) and doubles as more comes.
  * A client that sends a header announcing 65 535 bytes and then nothing costs about what an
- * idle one does, instead of 64 KiB held until a timeout (docs/SECURITY.md).
+ * idle one does, instead of 64 KiB held until a timeout (docs/SECURITY.md); and what incomplete
+ * bodies hold past their first step counts against the node's {@link ArrivingBytes}.
  */
 public final class FrameInput {
     /** A body's first allocation when its bytes have not arrived yet; most bodies fit in it. */
@@ -60,18 +60,8 @@ public final class FrameInput {
     }
 
     private byte[] body(int length) throws IOException {
-        int arrived = length <= FIRST_STEP ? length : in.available();
-        byte[] body = new byte[Math.min(length, Math.max(FIRST_STEP, arrived))];
-        int done = 0;
         try {
-            while (true) {
-                in.readFully(body, done, body.length - done);
-                done = body.length;
-                if (done == length) {
-                    return body;
-                }
-                body = Arrays.copyOf(body, (int) Math.min(length, 2L * done));
-            }
+            return ArrivingBytes.NODE.read(in, length, FIRST_STEP);
         } catch (EOFException e) {
             throw new EOFException("stream ended inside a frame body of " + length + " bytes" + textHint(length));
         }

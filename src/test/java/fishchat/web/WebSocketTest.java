@@ -201,6 +201,21 @@ class WebSocketTest {
     }
 
     @Test
+    void anUpgradeOverHttp10IsRefused() throws Exception {
+        start();
+        java.net.URI url = java.net.URI.create(node.web().wsUrl(false));
+        try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET /ws HTTP/1.0\r\nHost: " + url.getHost() + ":" + url.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertTrue(status != null && status.contains(" 400 "), "RFC 6455 wants HTTP/1.1: " + status);
+        }
+    }
+
+    @Test
     void webSocketAndTcpConnectionsShareTheCapsPerAddress() throws Exception {
         start(o -> o.withMaxConnectionsPerIp(2), plainWeb());
         try (ProtoClient tcp = ProtoClient.connect(node.accessAddress()); WsClient first = browser()) {

@@ -10,9 +10,11 @@ import java.time.Duration;
 
 /**
  * Connections that each send one good request (so they count as greeted, past the handshake
- * timeout), read its answer, then a frame header announcing 65 535 bytes and nothing more.
- * A server that allocates the announced body at the header holds 64 KiB per connection until
- * a timeout; ours should hold about what an idle connection does.
+ * timeout), read its answer, then a frame header announcing 65 535 bytes and nothing more (or,
+ * with {@code bodyBytes}, that many bytes of the body and then nothing). A server that
+ * allocates the announced body at the header holds 64 KiB per connection until a timeout;
+ * ours should hold about what an idle connection does. With most of the body sent, a server
+ * holds what arrived: ours holds it within a node-wide budget and closes the connections over it.
  */
 public final class HeaderOnlyAttack {
     private static final byte[] HEADER = {(byte) 0xFF, (byte) 0xFF};
@@ -39,12 +41,17 @@ public final class HeaderOnlyAttack {
      */
     public static Outcome run(InetSocketAddress target, byte[] hello, int connections, int sources, Duration hold,
                               long serverPid) throws IOException, InterruptedException {
-        return run(target, hello, connections, sources, hold, serverPid, true);
+        return run(target, hello, connections, sources, hold, serverPid, true, 0);
     }
 
-    /** With {@code sendHeader} false, the connections stop after their request: idle ones, the baseline to compare with. */
+    /**
+     * With {@code sendHeader} false, the connections stop after their request: idle ones, the
+     * baseline to compare with; {@code bodyBytes} (below 65 535) of the announced body follow the header.
+     */
     public static Outcome run(InetSocketAddress target, byte[] hello, int connections, int sources, Duration hold,
-                              long serverPid, boolean sendHeader) throws IOException, InterruptedException {
+                              long serverPid, boolean sendHeader, int bodyBytes) throws IOException, InterruptedException {
+        byte[] partial = new byte[HEADER.length + Math.min(bodyBytes, 0xFFFE)];
+        System.arraycopy(HEADER, 0, partial, 0, HEADER.length);
         long before = serverPid > 0 ? HeapProbe.afterFullGc(serverPid) : -1;
         try (Sockets sockets = Sockets.open(target, connections, sources)) {
             int greeted = 0;
@@ -56,7 +63,7 @@ public final class HeaderOnlyAttack {
             }
             for (Socket socket : sendHeader ? sockets.all() : java.util.List.<Socket>of()) {
                 try {
-                    socket.getOutputStream().write(HEADER);
+                    socket.getOutputStream().write(partial);
                 } catch (IOException e) {
                     // Closed by the server: counted below.
                 }
