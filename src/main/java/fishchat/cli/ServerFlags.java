@@ -17,8 +17,8 @@ final class ServerFlags {
     int maxConnections;
 
     @Option(names = "--max-connections-per-ip", defaultValue = "5000", paramLabel = "N",
-            description = "Connections at once from one source address; one more is answered Error 90005 and closed; "
-                    + "0: no cap. Raise it for clients behind a large NAT (default: ${DEFAULT-VALUE}).")
+            description = "Connections at once from one source address (IPv6: one /64); one more is answered Error 90005 "
+                    + "and closed; 0: no cap. Raise it for clients behind a large NAT (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerIp;
 
     @Option(names = "--new-connection-rate-per-ip", defaultValue = "500", paramLabel = "N",
