@@ -35,13 +35,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       hears of another user's messages before it is that user), and ResPresenceChange, only
  *       after a presence request was answered (no session is pushed presence it did not ask for);
  *   <li>the server stops answering early only after a successful logout (the session ends
- *       after that reply), for a header over its frame limit (one Error 90004, then close), or
+ *       after that reply), after the session's fifth refused login (ended after that reply),
+ *       for a header over its frame limit (one Error 90004, then close), or
  *       after refusing a request for its user's rate (90005): a user that has been over its
  *       allowance for --over-limit-grace is cut after such a reply (the fuzzer's own users, which
  *       every input shares, get there under a fast fuzzing loop).
  * </ul>
  */
 final class AccessReplies {
+    /** Refused logins a session may have before it ends (docs/PROTOCOL.md). */
+    static final int MAX_REFUSED_LOGINS = 5;
+
     private AccessReplies() {
     }
 
@@ -53,6 +57,7 @@ final class AccessReplies {
         boolean oversizeAnswered = false;
         boolean watching = false; // a presence request was answered OK
         boolean rateLimited = false; // a 90005 was answered: the session may be cut after it
+        int refusedLogins = 0;
         for (byte[] reply : exchange.received) {
             int cmd = Base.parseFrom(reply).getCmd();
             if (cmd == Cmd.NOTIFY.code() || cmd == Cmd.MESSAGE_PUSH.code()) {
@@ -83,6 +88,10 @@ final class AccessReplies {
             if (cmd == Cmd.LOGOUT.code() && errCode == 0) {
                 ended = true;
             }
+            if (cmd == Cmd.LOGIN.code() && errCode != 0 && errCode != ErrorCode.SERVER_ERR.code()
+                    && ++refusedLogins == MAX_REFUSED_LOGINS) {
+                ended = true;
+            }
             if (cmd == Cmd.PRESENCE.code() && errCode == 0) {
                 watching = true;
             }
@@ -105,13 +114,15 @@ final class AccessReplies {
         if (wire.oversize) {
             return true;
         }
+        int logins = 0;
         for (byte[] frame : wire.frames) {
             try {
-                if (Base.parseFrom(frame).getCmd() == Cmd.LOGOUT.code()) {
+                int cmd = Base.parseFrom(frame).getCmd();
+                if (cmd == Cmd.LOGOUT.code() || cmd == Cmd.LOGIN.code() && ++logins >= MAX_REFUSED_LOGINS) {
                     return true;
                 }
             } catch (InvalidProtocolBufferException e) {
-                // not a logout
+                // neither
             }
         }
         return false;
