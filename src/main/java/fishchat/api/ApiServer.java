@@ -64,9 +64,10 @@ final class ApiServer {
         MessagesEndpoint messages = new MessagesEndpoint(backend);
         GroupsEndpoint groups = new GroupsEndpoint(backend);
         OpenApiDocument document = OpenApiDocument.load();
-        Guard guard = new Guard(apiKey, requests);
+        Guard guard = new Guard(requests);
         Routes routes = new Routes()
                 .errors((status, message) -> counted(requests, Json.error(status, message)))
+                .beforeBody(apiKey::check) // no body is read, nor a route looked up, for a request without the key
                 .header("X-Content-Type-Options", "nosniff")
                 .post("/v1/tokens", guard.wrap(tokensEndpoint::mint))
                 .post("/v1/users/{uid}/revoke", guard.wrap(users::revoke))
@@ -100,11 +101,10 @@ final class ApiServer {
         return response;
     }
 
-    /** The API key before every handler; a store that cannot answer as 503; every answer counted. */
-    private record Guard(ApiKey key, Metrics.Counter requests) {
+    /** A store that cannot answer as 503; every answer counted. (The key is checked before the body is read.) */
+    private record Guard(Metrics.Counter requests) {
         HttpHandler wrap(HttpHandler handler) {
             return request -> {
-                key.check(request);
                 try {
                     return counted(requests, handler.handle(request));
                 } catch (StoreUnavailableException e) {

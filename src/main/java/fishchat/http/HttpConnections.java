@@ -50,7 +50,7 @@ public final class HttpConnections implements ConnectionHandler {
         } catch (IOException e) {
             return;
         }
-        RequestReader reader = new RequestReader(in, out, maxBody);
+        RequestReader reader = new RequestReader(in, out, maxBody, routes::checkHead);
         try {
             while (true) {
                 HttpRequest request = reader.read(connection);

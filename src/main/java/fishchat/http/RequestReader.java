@@ -25,6 +25,7 @@ final class RequestReader {
     static final int MAX_HEAD_BYTES = 16 * 1024;
     static final int MAX_HEADERS = 100;
     private static final int FIRST_BODY_STEP = 512;
+    private static final byte[] NO_BODY = new byte[0];
 
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -32,13 +33,15 @@ final class RequestReader {
     /** For "100 Continue" only: a client that asks for it waits for it before sending the body (curl does, for large ones). */
     private final OutputStream out;
     private final int maxBody;
+    private final Routes.HeadCheck beforeBody;
     private final StringBuilder line = new StringBuilder(128);
     private int headBytes;
 
-    RequestReader(ReadBuffer in, OutputStream out, int maxBody) {
+    RequestReader(ReadBuffer in, OutputStream out, int maxBody, Routes.HeadCheck beforeBody) {
         this.in = in;
         this.out = out;
         this.maxBody = maxBody;
+        this.beforeBody = beforeBody;
     }
 
     /** The next request, or null when the client closed the connection between requests. */
@@ -71,7 +74,10 @@ final class RequestReader {
         int question = target.indexOf('?');
         String path = question < 0 ? target : target.substring(0, question);
         String query = question < 0 ? null : target.substring(question + 1);
-        return new HttpRequest(parts[0], path, query, http11, headers, readBody(headers), connection);
+        HttpRequest head = new HttpRequest(parts[0], path, query, http11, headers, NO_BODY, connection);
+        beforeBody.check(head);
+        byte[] body = readBody(headers);
+        return body.length == 0 ? head : new HttpRequest(parts[0], path, query, http11, headers, body, connection);
     }
 
     private Map<String, String> readHeaders() throws IOException {
@@ -105,7 +111,7 @@ final class RequestReader {
         }
         String declared = headers.get("content-length");
         if (declared == null) {
-            return new byte[0];
+            return NO_BODY;
         }
         if (declared.isEmpty() || declared.length() > 9 || !declared.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new HttpException(400, "malformed Content-Length"); // also two different ones, joined by ", "

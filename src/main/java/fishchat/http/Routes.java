@@ -24,10 +24,18 @@ public final class Routes {
         HttpResponse response(int status, String message);
     }
 
+    /** A check of a request's head (line and headers), before its body is read. */
+    @FunctionalInterface
+    public interface HeadCheck {
+        /** Returns when the request may go on; throws the refusal otherwise. */
+        void check(HttpRequest head) throws HttpException;
+    }
+
     private final List<Route> routes = new ArrayList<>();
     private final List<String[]> commonHeaders = new ArrayList<>();
     private HttpHandler fallback;
     private ErrorFormat errors = HttpResponse::text;
+    private HeadCheck beforeBody = head -> { };
 
     public Routes get(String pattern, HttpHandler handler) {
         return add("GET", pattern, handler);
@@ -72,6 +80,20 @@ public final class Routes {
     /** A refusal in these routes' format, with their common headers. */
     HttpResponse error(int status, String message) {
         return withCommonHeaders(errors.response(status, message));
+    }
+
+    /**
+     * A check every request passes before its body is read, e.g. an API key: a client that
+     * fails it makes the server hold none of its body (the refusal is written, the rest of
+     * what it sends is read and dropped, within bounds).
+     */
+    public Routes beforeBody(HeadCheck check) {
+        beforeBody = check;
+        return this;
+    }
+
+    void checkHead(HttpRequest head) throws HttpException {
+        beforeBody.check(head);
     }
 
     /** A header for every response of these routes (e.g. a Content-Security-Policy). */

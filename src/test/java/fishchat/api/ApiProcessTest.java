@@ -181,6 +181,12 @@ class ApiProcessTest {
         assertTrue(chunked.contains("{\"error\":"), chunked);
         String garbage = raw("HELLO\r\n\r\n");
         assertTrue(garbage.startsWith("HTTP/1.1 400") && garbage.contains("{\"error\":"), garbage);
+        // Without the key, no body is waited for nor held: the refusal comes before it is sent.
+        String noKey = raw("POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n");
+        assertTrue(noKey.startsWith("HTTP/1.1 401") && noKey.contains("{\"error\":"), noKey);
+        String wrongKey = raw("POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + "f".repeat(64)
+                + "\r\nContent-Length: 60000\r\n\r\n");
+        assertTrue(wrongKey.startsWith("HTTP/1.1 403"), wrongKey);
     }
 
     /** Sends raw bytes, returns what came back until the server closed. */
