@@ -184,6 +184,9 @@ final class AttackCommand implements Runnable {
         @Option(names = "--gateway", description = "The target is a gateway.")
         boolean gateway;
 
+        @Option(names = "--ws", description = "The target is a WebSocket port: empty PINGs after an upgrade.")
+        boolean webSocket;
+
         @Option(names = "--probe", required = true, converter = HostPort.class, paramLabel = "HOST:PORT",
                 description = "The access server the probe pings.")
         InetSocketAddress probe;
@@ -200,7 +203,8 @@ final class AttackCommand implements Runnable {
         public Integer call() throws Exception {
             byte[] request = gateway ? ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray()
                     : ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
-            System.out.println(PipelineFloodAttack.run(target, request, conns, probe, duration).resultLine());
+            System.out.println((webSocket ? PipelineFloodAttack.runWebSocketPings(target, conns, probe, duration)
+                    : PipelineFloodAttack.run(target, request, conns, probe, duration)).resultLine());
             return 0;
         }
     }

@@ -74,6 +74,7 @@ public final class WebSocketTransport implements Transport {
         try {
             while (true) {
                 WebSocketReader.WsFrame frame = reader.next();
+                connection.unitRead(); // control frames and fragments never reach the session loop's count
                 if (frame == null) {
                     if (fragments != null) {
                         throw new EOFException("connection ended inside a WebSocket message");

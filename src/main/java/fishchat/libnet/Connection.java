@@ -168,6 +168,15 @@ public final class Connection implements Runnable {
     /** The reply is out: back to waiting; a peer that keeps requests queued lets the others' threads run now and then. */
     public void requestDone() {
         STATE.compareAndSet(this, BUSY, IDLE);
+        unitRead();
+    }
+
+    /**
+     * Counts a unit the protocol read that is not a request of its own (e.g. a WebSocket PING,
+     * PONG or fragment, which a client can send without end): every few units, the thread
+     * steps aside as after requests, so that such a stream cannot hold a core either.
+     */
+    public void unitRead() {
         if (++requestsSinceCheck == REQUESTS_PER_CHECK) {
             requestsSinceCheck = 0;
             stepAsideIfMoreIsQueued();

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * As many connections as the node has cores, each keeping requests queued so that its thread
  * never waits for input, and no token: a node whose connection threads never stepped aside
  * left every other connection unanswered until the flood ended (a ping waited 8 s). Now a
- * probe pinging every 50 ms is answered throughout, on the access port and the gateway's.
+ * probe pinging every 50 ms is answered throughout, on the access port, the gateway's, and the
+ * WebSocket port flooded with PINGs (control frames, no request of their own).
  */
 class PipelineFloodTest {
     private static final Duration FLOOD = Duration.ofSeconds(5);
@@ -43,7 +44,7 @@ class PipelineFloodTest {
     @Test
     void aProbeIsAnsweredWhileConnectionsFloodTheAccessAndGatewayPorts() throws Exception {
         server = FishchatProcess.start("standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0",
-                "--access-listen", "127.0.0.1:0", "--no-web");
+                "--access-listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0");
         InetSocketAddress access = new InetSocketAddress("127.0.0.1",
                 Integer.parseInt(server.await(Pattern.compile("access listening on 127\\.0\\.0\\.1:(\\d+)"), 60).group(1)));
         InetSocketAddress gateway = new InetSocketAddress("127.0.0.1",
@@ -57,6 +58,10 @@ class PipelineFloodTest {
         byte[] ask = ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray();
         PipelineFloodAttack.Outcome onGateway = PipelineFloodAttack.run(gateway, ask, conns, access, FLOOD);
         assertServedThroughout(onGateway);
+
+        InetSocketAddress ws = new InetSocketAddress("127.0.0.1", Integer.parseInt(
+                server.await(Pattern.compile("WebSocket listening on ws://127\\.0\\.0\\.1:(\\d+)/ws"), 60).group(1)));
+        assertServedThroughout(PipelineFloodAttack.runWebSocketPings(ws, conns, access, FLOOD));
         assertTrue(server.process().isAlive(), server.output());
     }
 

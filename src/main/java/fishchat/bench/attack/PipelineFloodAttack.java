@@ -49,7 +49,25 @@ public final class PipelineFloodAttack {
      */
     public static Outcome run(InetSocketAddress target, byte[] request, int conns, InetSocketAddress probe, Duration duration)
             throws IOException, InterruptedException {
-        byte[] one = Frame.of(request).encoded();
+        return run(target, new byte[0], Frame.of(request).encoded(), conns, probe, duration);
+    }
+
+    /**
+     * The same with WebSocket PINGs (empty, masked) after an upgrade: control frames, which a
+     * client may send without end and which are no request of their own.
+     */
+    public static Outcome runWebSocketPings(InetSocketAddress target, int conns, InetSocketAddress probe, Duration duration)
+            throws IOException, InterruptedException {
+        String host = target.getAddress().getHostAddress() + ":" + target.getPort();
+        byte[] upgrade = ("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] emptyMaskedPing = {(byte) 0x89, (byte) 0x80, 0, 0, 0, 0};
+        return run(target, upgrade, emptyMaskedPing, conns, probe, duration);
+    }
+
+    private static Outcome run(InetSocketAddress target, byte[] preamble, byte[] one, int conns, InetSocketAddress probe,
+                               Duration duration) throws IOException, InterruptedException {
         byte[] batch = new byte[one.length * REQUESTS_PER_WRITE];
         for (int i = 0; i < REQUESTS_PER_WRITE; i++) {
             System.arraycopy(one, 0, batch, i * one.length, one.length);
@@ -71,6 +89,7 @@ public final class PipelineFloodAttack {
                 socket.connect(target, 5000);
                 // Platform threads: the flood must not share a scheduler with a server in the same JVM (tests).
                 threads.add(Thread.ofPlatform().daemon().start(() -> drain(socket, replyBytes)));
+                socket.getOutputStream().write(preamble);
                 threads.add(Thread.ofPlatform().daemon().start(() -> flood(socket, batch, end)));
             }
             List<Long> answers = new ArrayList<>();
