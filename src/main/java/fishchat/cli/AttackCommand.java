@@ -2,6 +2,7 @@ package fishchat.cli;
 
 import fishchat.bench.attack.HeaderOnlyAttack;
 import fishchat.bench.attack.JoinFloodAttack;
+import fishchat.bench.attack.LongHeadAttack;
 import fishchat.bench.attack.PipelineFloodAttack;
 import fishchat.bench.attack.ReconnectBurstAttack;
 import fishchat.bench.attack.SilentAttack;
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "attack", mixinStandardHelpOptions = true,
         description = "Hostile loads on a running server (yours): what it holds and answers, on one RESULT line.",
         subcommands = {AttackCommand.HeaderOnly.class, AttackCommand.Silent.class, AttackCommand.ReconnectBurst.class,
-                AttackCommand.JoinFlood.class, AttackCommand.WsControl.class, AttackCommand.PipelineFlood.class})
+                AttackCommand.JoinFlood.class, AttackCommand.WsControl.class, AttackCommand.PipelineFlood.class,
+                AttackCommand.LongHead.class})
 final class AttackCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -76,6 +78,20 @@ final class AttackCommand implements Runnable {
                     : ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
             System.out.println(HeaderOnlyAttack.run(connections.target, hello, connections.conns, connections.sources,
                     connections.hold, serverPid, !idle, bodyBytes).resultLine());
+            return 0;
+        }
+    }
+
+    @Command(name = "long-head", mixinStandardHelpOptions = true,
+            description = "Each connection sends ~15 KB of an HTTP request head, unfinished, and waits (any HTTP port).")
+    static final class LongHead implements Callable<Integer> {
+        @Mixin
+        Connections connections;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(LongHeadAttack.run(connections.target, connections.conns, connections.sources,
+                    connections.hold).resultLine());
             return 0;
         }
     }

@@ -64,7 +64,12 @@ public final class HttpConnections implements ConnectionHandler {
                     if (response.isUpgrade()) {
                         connection.requestDone(); // the new protocol reads its own units, under the same clocks
                     }
-                    response.takeover().run(new HttpChannel(connection, in, out));
+                    HttpResponse.Takeover next = response.takeover();
+                    // What follows may last hours: this frame must not keep the upgrade's head or the reader alive.
+                    request = null;
+                    response = null;
+                    reader = null;
+                    next.run(new HttpChannel(connection, in, out));
                     return;
                 }
                 connection.requestDone();
