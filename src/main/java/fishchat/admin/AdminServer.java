@@ -1,5 +1,6 @@
 package fishchat.admin;
 
+import fishchat.libnet.ArrivingBytes;
 import fishchat.http.HttpConnections;
 import fishchat.http.HttpRequest;
 import fishchat.http.HttpResponse;
@@ -50,6 +51,12 @@ public final class AdminServer implements AutoCloseable {
         this.events = new AdminEvents(metrics);
         metrics.gauge("fishchat_draining", "1 while an orderly shutdown drains this node", () -> draining ? 1 : 0);
         JvmMetrics.register(metrics); // one admin server per process: the JVM's figures once
+        metrics.gauge("fishchat_incomplete_request_bytes",
+                "Bytes held by requests still arriving (bodies past their first step, long heads), node-wide",
+                ArrivingBytes.NODE::held);
+        metrics.gauge("fishchat_incomplete_request_limit_bytes",
+                "The most they may hold (an eighth of the heap); a request that would go over it ends its connection",
+                ArrivingBytes.NODE::limit);
     }
 
     public AdminServer start() throws IOException {

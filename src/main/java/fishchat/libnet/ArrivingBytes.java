@@ -43,17 +43,25 @@ public final class ArrivingBytes {
     }
 
     /**
-     * Reads a body of {@code length} bytes: {@code firstStep} bytes (or what is buffered
-     * already, up to the length) at once, then doubling as the rest arrives; the part past the
-     * first step counts against the budget until the body is complete.
+     * Reads a body of {@code length} bytes: at once when all of it has arrived; else
+     * {@code firstStep} bytes (or what is there) first, then doubling as the rest arrives, the
+     * part past the first step counting against the budget until the body is complete.
      *
      * @throws java.io.EOFException the stream ended inside the body
      * @throws OverBudgetException the node holds its limit already
      */
     public byte[] read(DataInputStream in, int length, int firstStep) throws IOException {
+        int here = length <= firstStep ? length : in.available();
+        if (here >= length) {
+            // All of it has arrived: nothing is held waiting, so nothing counts (a client that
+            // fills the budget cannot refuse other users' messages that come whole).
+            byte[] body = new byte[length];
+            in.readFully(body);
+            return body;
+        }
         long counted = 0;
         try {
-            int size = Math.min(length, Math.max(firstStep, length <= firstStep ? length : in.available()));
+            int size = Math.min(length, Math.max(firstStep, here));
             counted = countUpTo(size - firstStep, counted);
             byte[] body = new byte[size];
             int done = 0;

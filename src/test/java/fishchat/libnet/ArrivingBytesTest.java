@@ -51,6 +51,16 @@ class ArrivingBytesTest {
     }
 
     @Test
+    void aBodyThatHasArrivedWholeIsReadEvenWhenTheBudgetIsFull() throws IOException {
+        ArrivingBytes budget = new ArrivingBytes(10_000);
+        budget.take(10_000); // filled by others
+        byte[] body = new byte[4_000];
+        assertArrayEquals(body, budget.read(stream(body), body.length, 256), "nothing of it waits: nothing counts");
+        assertThrows(ArrivingBytes.OverBudgetException.class, () -> budget.read(trickle(body, 1000), body.length, 256),
+                "one that arrives in parts waits, and counts");
+    }
+
+    @Test
     void aBodyThatWouldGoOverTheBudgetIsRefusedAndAnEndedOneGivesBack() throws IOException {
         ArrivingBytes budget = new ArrivingBytes(10_000);
         budget.take(9_000); // other connections' incomplete bodies
