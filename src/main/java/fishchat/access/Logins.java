@@ -30,8 +30,13 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class Logins {
     private static final System.Logger LOG = System.getLogger(Logins.class.getName());
-    /** Refused logins a session may have; the last is answered, then the session ends. */
-    static final int MAX_REFUSED_LOGINS = 5;
+    /**
+     * Refused logins, and logins on a session that is logged in already, a session may have;
+     * the last is answered, then the session ends. No client needs more on one connection, and
+     * one that pipelines logins (bad tokens, or its own again and again) could otherwise write
+     * log lines and read the store as fast as it sends.
+     */
+    static final int MAX_LOGIN_FAULTS = 5;
     /** Refused logins logged a second, node-wide; the rest are counted in the next line. */
     private static final LogBudget REFUSALS_LOGGED = new LogBudget(20, 1_000_000_000L);
 
@@ -51,9 +56,13 @@ final class Logins {
 
     void login(Session session, ReqLogin req) throws IOException {
         long uid = req.getUID();
+        boolean again = AccessHandler.uidOf(session) != 0;
+        if (again) {
+            fault(session); // counted once, whatever the answer
+        }
         ErrorCode verdict = uid <= 0 ? ErrorCode.REQUEST_ERR : tokens.verify(uid, req.getToken());
         if (verdict != ErrorCode.OK) {
-            refused(session, uid, verdict.text());
+            refused(session, uid, verdict.text(), !again);
             metrics.logins.inc(verdict.text());
             metrics.reply(verdict);
             session.send(Replies.status(Cmd.LOGIN, verdict));
@@ -66,20 +75,22 @@ final class Logins {
         session.holdingPushes(() -> completeLogin(session, uid, new SessionState(uid, issuedAt, req.getOwnCopies(), req.getPushMessages())));
     }
 
-    /**
-     * A refused login: one log line (within the node's budget), and after the session's
-     * {@value #MAX_REFUSED_LOGINS}th the session ends once its answer is out; no client needs
-     * more tries on one connection, and one that pipelines logins with bad tokens could
-     * otherwise write log lines as fast as it sends.
-     */
-    private static void refused(Session session, long uid, String why) {
+    /** A refused login: one log line (within the node's budget), and a fault of the session unless counted already. */
+    private static void refused(Session session, long uid, String why, boolean countIt) {
         long leftOut = REFUSALS_LOGGED.take(System.nanoTime());
         if (leftOut >= 0) {
             LOG.log(INFO, "{0}: login as uid={1} refused: {2}{3}", session, String.valueOf(uid), why,
                     leftOut == 0 ? "" : " (" + leftOut + " more refused logins not logged)");
         }
-        if (session.fault() >= MAX_REFUSED_LOGINS) {
-            session.endAfterReply(MAX_REFUSED_LOGINS + " refused logins");
+        if (countIt) {
+            fault(session);
+        }
+    }
+
+    /** After {@value #MAX_LOGIN_FAULTS} (refused logins, logins again), the session ends once this answer is out. */
+    private static void fault(Session session) {
+        if (session.fault() >= MAX_LOGIN_FAULTS) {
+            session.endAfterReply(MAX_LOGIN_FAULTS + " refused or repeated logins");
         }
     }
 
@@ -105,7 +116,7 @@ final class Logins {
             return;
         }
         if (known.refuses(state.tokenIssuedAt)) {
-            refused(session, uid, "token issued before the revocation of this uid's tokens");
+            refused(session, uid, "token issued before the revocation of this uid's tokens", previous == 0);
             undo(session, uid, evicted, previous, before);
             metrics.logins.inc(ErrorCode.TOKEN_REVOKED.text());
             metrics.reply(ErrorCode.TOKEN_REVOKED);

@@ -152,6 +152,11 @@ public final class Session {
         label = value;
     }
 
+    /** Whether a handler has named this session (e.g. its uid, once logged in). */
+    boolean labelled() {
+        return label != null;
+    }
+
     /** Counts a request refused as the client's fault; returns how many this session has had, so a handler can end it. */
     public int fault() {
         return ++faults;

@@ -1,6 +1,7 @@
 package fishchat.libnet;
 
 import fishchat.common.Fatal;
+import fishchat.common.LogBudget;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,13 @@ import static java.lang.System.Logger.Level.INFO;
  */
 final class SessionLoop {
     private static final System.Logger LOG = System.getLogger(SessionLoop.class.getName());
+    /**
+     * Lines a second, node-wide, for sessions that ended without a handler naming them (never
+     * logged in; every gateway session): anyone can open connections as fast as the admission
+     * rates allow, and each would cost a line (96 KB/s a source address); the rest are counted
+     * in the next line let through. Sessions of known users are always logged.
+     */
+    private static final LogBudget ANONYMOUS_ENDINGS = new LogBudget(100, 1_000_000_000L);
 
     private final FrameHandler handler;
     private final SessionRegistry registry;
@@ -67,7 +75,7 @@ final class SessionLoop {
     }
 
     private static long opened(Session session) {
-        LOG.log(INFO, "{0} opened from {1}", session, Addresses.format(session.remoteAddress()));
+        LOG.log(DEBUG, "{0} opened from {1}", session, Addresses.format(session.remoteAddress()));
         return System.nanoTime();
     }
 
@@ -129,7 +137,11 @@ final class SessionLoop {
         } catch (RuntimeException e) {
             LOG.log(ERROR, session + ": close handler failed", e);
         }
-        LOG.log(INFO, "{0} closed after {1} ms: {2}", session,
-                String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)), session.closeReason());
+        long leftOut = session.labelled() ? 0 : ANONYMOUS_ENDINGS.take(System.nanoTime());
+        if (leftOut >= 0) {
+            LOG.log(INFO, "{0} from {1} closed after {2} ms: {3}{4}", session, Addresses.format(session.remoteAddress()),
+                    String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)), session.closeReason(),
+                    leftOut == 0 ? "" : " (" + leftOut + " more sessions without a user ended, not logged)");
+        }
     }
 }

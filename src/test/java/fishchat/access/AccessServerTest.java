@@ -138,10 +138,16 @@ class AccessServerTest {
     void aConnectionEndsAfterItsFifthRefusedLogin() throws IOException {
         start();
         ProtoClient client = server.connect();
-        for (int i = 1; i <= Logins.MAX_REFUSED_LOGINS; i++) {
+        for (int i = 1; i <= Logins.MAX_LOGIN_FAULTS; i++) {
             assertEquals(ErrorCode.BAD_TOKEN.code(), loginWith(client, 5, "5.99999999999.forged"), "refusal " + i + " is answered");
         }
         assertNull(client.frames().receive(), "then the server closes the connection");
+
+        ProtoClient again = server.connect();
+        for (int i = 0; i <= Logins.MAX_LOGIN_FAULTS; i++) {
+            assertEquals(0, loginWith(again, 5, server.token(5)), "login " + i + " is answered");
+        }
+        assertNull(again.frames().receive(), "five logins after the first end the session too");
     }
 
     private static int loginWith(ProtoClient client, long uid, String token) throws IOException {

@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       hears of another user's messages before it is that user), and ResPresenceChange, only
  *       after a presence request was answered (no session is pushed presence it did not ask for);
  *   <li>the server stops answering early only after a successful logout (the session ends
- *       after that reply), after the session's fifth refused login (ended after that reply),
+ *       after that reply), after the session's fifth refused login or login on a logged-in
+ *       session (ended after that reply),
  *       for a header over its frame limit (one Error 90004, then close), or
  *       after refusing a request for its user's rate (90005): a user that has been over its
  *       allowance for --over-limit-grace is cut after such a reply (the fuzzer's own users, which
@@ -43,8 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  */
 final class AccessReplies {
-    /** Refused logins a session may have before it ends (docs/PROTOCOL.md). */
-    static final int MAX_REFUSED_LOGINS = 5;
+    /** Refused logins and logins on a logged-in session a session may have before it ends (docs/PROTOCOL.md). */
+    static final int MAX_LOGIN_FAULTS = 5;
 
     private AccessReplies() {
     }
@@ -57,7 +58,7 @@ final class AccessReplies {
         boolean oversizeAnswered = false;
         boolean watching = false; // a presence request was answered OK
         boolean rateLimited = false; // a 90005 was answered: the session may be cut after it
-        int refusedLogins = 0;
+        int loginFaults = 0;
         for (byte[] reply : exchange.received) {
             int cmd = Base.parseFrom(reply).getCmd();
             if (cmd == Cmd.NOTIFY.code() || cmd == Cmd.MESSAGE_PUSH.code()) {
@@ -81,6 +82,10 @@ final class AccessReplies {
             assertEquals(expectedCmd(request, loggedIn), cmd,
                     "reply to request #" + answered + " (" + describe(request) + ")");
             answered++;
+            if (cmd == Cmd.LOGIN.code() && (loggedIn || errCode != 0 && errCode != ErrorCode.SERVER_ERR.code())
+                    && ++loginFaults == MAX_LOGIN_FAULTS) {
+                ended = true;
+            }
             if (cmd == Cmd.LOGIN.code() && errCode == 0) {
                 loggedIn = true;
                 everLoggedIn = true;
@@ -88,10 +93,7 @@ final class AccessReplies {
             if (cmd == Cmd.LOGOUT.code() && errCode == 0) {
                 ended = true;
             }
-            if (cmd == Cmd.LOGIN.code() && errCode != 0 && errCode != ErrorCode.SERVER_ERR.code()
-                    && ++refusedLogins == MAX_REFUSED_LOGINS) {
-                ended = true;
-            }
+
             if (cmd == Cmd.PRESENCE.code() && errCode == 0) {
                 watching = true;
             }
@@ -118,7 +120,7 @@ final class AccessReplies {
         for (byte[] frame : wire.frames) {
             try {
                 int cmd = Base.parseFrom(frame).getCmd();
-                if (cmd == Cmd.LOGOUT.code() || cmd == Cmd.LOGIN.code() && ++logins >= MAX_REFUSED_LOGINS) {
+                if (cmd == Cmd.LOGOUT.code() || cmd == Cmd.LOGIN.code() && ++logins >= MAX_LOGIN_FAULTS) {
                     return true;
                 }
             } catch (InvalidProtocolBufferException e) {
