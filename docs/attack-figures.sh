@@ -4,7 +4,7 @@
 # `fishchat bench attack`, run from the jar under test when it has it, else from ATTACKER_JAR)
 # plus the server-side figures (log lines, file modes). Default server flags unless said.
 #   docs/attack-figures.sh [SERVER_JAR] [ATTACKER_JAR]     (default: target/fishchat.jar for both)
-# Compare two builds by running it once per jar. Takes about 4 minutes; uses ports 19100-19103.
+# Compare two builds by running it once per jar. Takes about 5 minutes; uses ports 19100-19103.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$root/bin/lib/jdk.sh"
@@ -71,10 +71,11 @@ attack reconnect-burst --access 127.0.0.1:19101 --data "$work/data" --uid 1 --vi
 stat -c '%A %n' "$work/data" "$work/data"/messages.db* "$work/data/secret" | sed "s|$work/||"
 stop
 
-echo "== 7. two connections keep pings (then gateway requests) queued for 8 s while a probe pings every 50 ms"
-start pipeline -- --no-web
+echo "== 7. two connections keep pings (then gateway requests, then WebSocket PINGs) queued for 8 s while a probe pings every 50 ms"
+start pipeline --
 attack pipeline-flood --target 127.0.0.1:19101 --probe 127.0.0.1:19101 --conns 2 --duration 8s
 attack pipeline-flood --target 127.0.0.1:19100 --gateway --probe 127.0.0.1:19101 --conns 2 --duration 8s
+attack pipeline-flood --target 127.0.0.1:19102 --ws --probe 127.0.0.1:19101 --conns 2 --duration 8s
 stop
 
 echo "== 8. 2 000 connections, each a ping then 65 000 bytes of a 65 535-byte frame, held (-Xmx128m)"
@@ -82,4 +83,11 @@ start partial -Xmx128m -XX:+ExitOnOutOfMemoryError -- --new-connection-rate-per-
 attack header-only --target 127.0.0.1:19101 --conns 2000 --hold 3s --body-bytes 65000
 sleep 1
 if kill -0 "$pid" 2>/dev/null; then echo "the node is alive"; else echo "the node ended: $(grep -m1 -o 'Terminating due to.*' "$work/partial.log" || true)"; fi
+stop
+
+echo "== 9. 4 500 connections to the chat page port, each ~15 KB of an unfinished request head, held (-Xmx128m)"
+start heads -Xmx128m -XX:+ExitOnOutOfMemoryError -- --new-connection-rate-per-ip 0
+attack long-head --target 127.0.0.1:19103 --conns 4500 --hold 3s
+sleep 1
+if kill -0 "$pid" 2>/dev/null; then echo "the node is alive"; else echo "the node ended: $(grep -m1 -o 'Terminating due to.*' "$work/heads.log" || true)"; fi
 stop
