@@ -60,8 +60,10 @@ final class RequestReader {
         try {
             return readRequest(connection);
         } finally {
-            ArrivingBytes.NODE.give(headCounted);
-            headCounted = 0;
+            if (headCounted > 0) {
+                ArrivingBytes.NODE.give(headCounted);
+                headCounted = 0;
+            }
             if (line.capacity() > LINE_CAPACITY * 8) {
                 line = new StringBuilder(LINE_CAPACITY);
             }
