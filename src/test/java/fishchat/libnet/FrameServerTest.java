@@ -223,7 +223,7 @@ class FrameServerTest {
         other.send(bytes(4));
         assertArrayEquals(bytes(4), other.receive(), "another address is served");
         flood.get(0).close();
-        Await.until("slot freed", WAIT, () -> server.sessions().size() == 3);
+        Await.until("slot freed", WAIT, () -> server.sessions().size() == 3 && server.server().connections() == 3);
         FrameClient again = FrameClient.connect(server.address(), flooder, Duration.ofSeconds(5));
         toClose.add(again);
         again.setReceiveTimeout(WAIT);
