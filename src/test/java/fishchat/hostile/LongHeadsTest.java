@@ -2,18 +2,14 @@ package fishchat.hostile;
 
 import fishchat.bench.attack.LongHeadAttack;
 import fishchat.testing.FishchatProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,25 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of memory. Now a head past 2 KiB counts against the node's budget for incomplete requests,
  * the connections over it are answered 503 and closed, and the page is served meanwhile.
  */
-class LongHeadsTest {
-    @TempDir
-    Path dir;
-
-    private FishchatProcess server;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class LongHeadsTest extends NodeUnderAttack {
     @Test
     void longUnfinishedHeadsHoldAtMostTheBudgetAndThePageIsServed() throws Exception {
         server = FishchatProcess.start(FishchatProcess.Launch.jvm("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
                 "standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
                 "--web-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0", "--new-connection-rate-per-ip", "0");
-        int port = Integer.parseInt(server.await(Pattern.compile("chat page on http://127\\.0\\.0\\.1:(\\d+)/"), 60).group(1));
+        int port = port("chat page on http://127\\.0\\.0\\.1:(\\d+)/");
 
         LongHeadAttack.Outcome outcome = LongHeadAttack.run(new InetSocketAddress("127.0.0.1", port), 4500, 5,
                 Duration.ofSeconds(3));

@@ -6,14 +6,10 @@ import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
 import fishchat.protocol.external.ReqPing;
 import fishchat.testing.FishchatProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,28 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * until the idle timeout, that ran the node out of memory; now incomplete bodies hold at most
  * an eighth of the heap, the connections over it are closed, and the node serves on.
  */
-class PartialFramesTest {
+class PartialFramesTest extends NodeUnderAttack {
     private static final int CONNECTIONS = 2000;
     private static final int BODY_BYTES = 65_000;
 
-    @TempDir
-    Path dir;
-
-    private FishchatProcess server;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void incompleteBodiesHoldAtMostTheNodesBudgetAndTheNodeServesOn() throws Exception {
         server = FishchatProcess.start(FishchatProcess.Launch.jvm("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
                 "standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
                 "--no-web", "--new-connection-rate-per-ip", "0");
-        int port = Integer.parseInt(server.await(Pattern.compile("access listening on 127\\.0\\.0\\.1:(\\d+)"), 60).group(1));
+        int port = port("access listening on 127\\.0\\.0\\.1:(\\d+)");
         InetSocketAddress access = new InetSocketAddress("127.0.0.1", port);
         byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
 

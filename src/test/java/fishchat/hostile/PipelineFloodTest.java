@@ -5,14 +5,10 @@ import fishchat.protocol.Cmd;
 import fishchat.protocol.external.ReqAccessServer;
 import fishchat.protocol.external.ReqPing;
 import fishchat.testing.FishchatProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,31 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * probe pinging every 50 ms is answered throughout, on the access port, the gateway's, and the
  * WebSocket port flooded with PINGs (control frames, no request of their own).
  */
-class PipelineFloodTest {
+class PipelineFloodTest extends NodeUnderAttack {
     private static final Duration FLOOD = Duration.ofSeconds(5);
     /** Far above a served probe's worst wait (~15 ms here), far below the flood's length. */
     private static final long MAX_WAIT_MICROS = 2_000_000;
 
-    @TempDir
-    Path dir;
-
-    private FishchatProcess server;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aProbeIsAnsweredWhileConnectionsFloodTheAccessAndGatewayPorts() throws Exception {
         server = FishchatProcess.start("standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0",
                 "--access-listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0");
-        InetSocketAddress access = new InetSocketAddress("127.0.0.1",
-                Integer.parseInt(server.await(Pattern.compile("access listening on 127\\.0\\.0\\.1:(\\d+)"), 60).group(1)));
-        InetSocketAddress gateway = new InetSocketAddress("127.0.0.1",
-                Integer.parseInt(server.await(Pattern.compile("gateway listening on 127\\.0\\.0\\.1:(\\d+)"), 60).group(1)));
+        InetSocketAddress access = new InetSocketAddress("127.0.0.1", port("access listening on 127\\.0\\.0\\.1:(\\d+)"));
+        InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", port("gateway listening on 127\\.0\\.0\\.1:(\\d+)"));
         int conns = Math.max(2, Runtime.getRuntime().availableProcessors());
 
         byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
@@ -59,8 +42,7 @@ class PipelineFloodTest {
         PipelineFloodAttack.Outcome onGateway = PipelineFloodAttack.run(gateway, ask, conns, access, FLOOD);
         assertServedThroughout(onGateway);
 
-        InetSocketAddress ws = new InetSocketAddress("127.0.0.1", Integer.parseInt(
-                server.await(Pattern.compile("WebSocket listening on ws://127\\.0\\.0\\.1:(\\d+)/ws"), 60).group(1)));
+        InetSocketAddress ws = new InetSocketAddress("127.0.0.1", port("WebSocket listening on ws://127\\.0\\.0\\.1:(\\d+)/ws"));
         assertServedThroughout(PipelineFloodAttack.runWebSocketPings(ws, conns, access, FLOOD));
         assertTrue(server.process().isAlive(), server.output());
     }

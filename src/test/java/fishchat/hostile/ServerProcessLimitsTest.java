@@ -5,9 +5,7 @@ import fishchat.client.ChatClient;
 import fishchat.protocol.ErrorCode;
 import fishchat.testing.FishchatProcess;
 import fishchat.testing.WsClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,19 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (frames, WebSocket, the chat page) waits and goes on accepting once descriptors are back,
  * rather than stopping for good; and under a permissive umask its data stays its owner's.
  */
-class ServerProcessLimitsTest {
-    @TempDir
-    Path dir;
-
-    private FishchatProcess server;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class ServerProcessLimitsTest extends NodeUnderAttack {
     @Test
     void everyListenerAcceptsAgainAfterRunningOutOfFileDescriptors() throws Exception {
         server = FishchatProcess.start(FishchatProcess.Launch.PLAIN.withFileLimit(320), "standalone", "--data", dir.toString(),
