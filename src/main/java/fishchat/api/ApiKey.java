@@ -1,12 +1,12 @@
 package fishchat.api;
 
+import fishchat.common.LogBudget;
 import fishchat.http.HttpException;
 import fishchat.http.HttpRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -14,17 +14,14 @@ import static java.lang.System.Logger.Level.WARNING;
  * The API key check: {@code Authorization: Bearer <key>}. Keys are compared as SHA-256 digests
  * with {@link MessageDigest#isEqual}, so the time taken says nothing about the key, not even its
  * length. No header (or another scheme): 401; a wrong key: 403. The key is never logged; wrong
- * keys are, at most once every {@link #LOG_EVERY_NANOS} with a count, so a flood of guesses is a
- * few lines.
+ * keys are, in one line every 10 s at most with a count, so a flood of guesses is a few lines.
  */
 final class ApiKey {
     private static final System.Logger LOG = System.getLogger(ApiKey.class.getName());
     private static final String SCHEME = "Bearer ";
-    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
 
     private final byte[] digest;
-    private final AtomicLong wrongSinceLog = new AtomicLong();
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final LogBudget wrongKeysLogged = new LogBudget(1, 10_000_000_000L);
 
     ApiKey(String key) {
         this.digest = sha256(key);
@@ -43,12 +40,9 @@ final class ApiKey {
     }
 
     private void logWrongKey(HttpRequest request) {
-        long wrong = wrongSinceLog.incrementAndGet();
-        long last = lastLog.get();
-        long now = System.nanoTime();
-        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
-            wrongSinceLog.addAndGet(-wrong);
-            LOG.log(WARNING, "api: {0} request(s) with a wrong API key, the latest from {1} ({2})", wrong,
+        long leftOut = wrongKeysLogged.take(System.nanoTime());
+        if (leftOut >= 0) {
+            LOG.log(WARNING, "api: {0} request(s) with a wrong API key, the latest from {1} ({2})", leftOut + 1,
                     request.connection().remoteAddress(), request);
         }
     }

@@ -1,5 +1,6 @@
 package fishchat.libnet;
 
+import fishchat.common.LogBudget;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,8 @@ final class Refuser {
     private final ServerStats stats;
     private final Semaphore tlsInFlight = new Semaphore(TLS_IN_FLIGHT);
     private final AdmissionRates tlsBudget = new AdmissionRates(TLS_PER_SECOND, 0);
-    private volatile long lastLog;
+    /** At most one line a second: a connection flood must not become a log flood. */
+    private final LogBudget refusalsLogged = new LogBudget(1, TimeUnit.SECONDS.toNanos(1));
 
     Refuser(String name, ServerStats stats) {
         this.name = name;
@@ -69,11 +71,8 @@ final class Refuser {
 
     private void log(Socket socket, Admission.Refused refused) {
         stats.connectionsRefused.increment();
-        long count = stats.connectionsRefused.sum();
-        long now = System.nanoTime();
-        if (now - lastLog > TimeUnit.SECONDS.toNanos(1) || count == 1) {
-            // At most one line a second: a connection flood must not become a log flood.
-            lastLog = now;
+        if (refusalsLogged.take(System.nanoTime()) >= 0) {
+            long count = stats.connectionsRefused.sum();
             LOG.log(WARNING, "{0}: refusing {1}: too many {2}; {3} refused so far", name,
                     Addresses.format(socket.getRemoteSocketAddress()), refused.why(), String.valueOf(count));
         }

@@ -107,16 +107,6 @@ public final class Session {
     }
 
     /**
-     * Like {@link #push(byte[])}, but a frame still waiting in the queue under the same
-     * {@code coalesceKey} is replaced instead of queueing another: for pushes where only the
-     * newest matters ("you have messages up to seq N"), so a burst costs one frame.
-     */
-    public boolean push(byte[] body, Object coalesceKey) {
-        Frame frame = Frame.of(body);
-        return writer.push(frame, coalesceKey, frame, null);
-    }
-
-    /**
      * Queues {@code frame} without blocking the caller; a frame still waiting in the queue under
      * the same {@code coalesceKey} is replaced by {@code whenCoalesced} instead (e.g. queued
      * message pushes folded into one "you have messages up to seq N"), so a burst costs one
