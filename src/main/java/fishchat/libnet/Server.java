@@ -33,13 +33,6 @@ public final class Server {
     private static final System.Logger LOG = System.getLogger(Server.class.getName());
     private static final long STOP_POLL_MILLIS = 20;
 
-    static {
-        // Loaded now, not by the first connection that needs it: a class loaded lazily while
-        // the process is out of file descriptors cannot be read from the jar, and every
-        // connection that needed it failed with NoClassDefFoundError until the node restarted.
-        ArrivingBytes.NODE.held();
-    }
-
     private final ConnectionLimits limits;
     private final Admission admission;
     private final ServerStats stats = new ServerStats();

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@code fishchat …} as its own JVM (the test's JDK and classpath), for tests that kill it,
+ * {@code fishchat …} as its own JVM (the test's JDK and classpath, with the project's classes
+ * in a jar as a release has them: {@link ProductionClassPath}), for tests that kill it,
  * signal it or restart it. Its output goes to a file (no pipe to keep drained, nothing lost
  * at exit); {@link #await} waits for a line.
  */
@@ -62,7 +63,7 @@ public final class FishchatProcess implements AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(launch.jvmOptions());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of("-cp", ProductionClassPath.get(), Main.class.getName()));
         command.addAll(List.of(args));
         command.addAll(freeWebPorts(List.of(args)));
         Path log = Files.createTempFile("fishchat-process-", ".log");
