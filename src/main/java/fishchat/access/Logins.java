@@ -80,7 +80,7 @@ final class Logins {
         long leftOut = REFUSALS_LOGGED.take(System.nanoTime());
         if (leftOut >= 0) {
             LOG.log(INFO, "{0}: login as uid={1} refused: {2}{3}", session, String.valueOf(uid), why,
-                    leftOut == 0 ? "" : " (" + leftOut + " more refused logins not logged)");
+                    LogBudget.leftOutNote(leftOut, "refused logins"));
         }
         if (countIt) {
             fault(session);

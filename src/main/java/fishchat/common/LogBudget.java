@@ -38,4 +38,9 @@ public final class LogBudget {
         leftOut = 0;
         return said;
     }
+
+    /** The end of the line let through: how many of {@code what} were left out before it ("" for none). */
+    public static String leftOutNote(long leftOut, String what) {
+        return leftOut <= 0 ? "" : " (" + leftOut + " more " + what + " not logged)";
+    }
 }

@@ -141,7 +141,7 @@ final class SessionLoop {
         if (leftOut >= 0) {
             LOG.log(INFO, "{0} from {1} closed after {2} ms: {3}{4}", session, Addresses.format(session.remoteAddress()),
                     String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened)), session.closeReason(),
-                    leftOut == 0 ? "" : " (" + leftOut + " more sessions without a user ended, not logged)");
+                    LogBudget.leftOutNote(leftOut, "ended sessions without a user"));
         }
     }
 }

@@ -24,4 +24,10 @@ class LogBudgetTest {
         assertEquals(-1, budget.take(-4_999_500));
         assertEquals(1, budget.take(-4_999_000));
     }
+
+    @Test
+    void theLineLetThroughSaysHowManyWereLeftOutOrNothing() {
+        assertEquals("", LogBudget.leftOutNote(0, "refused logins"));
+        assertEquals(" (3 more refused logins not logged)", LogBudget.leftOutNote(3, "refused logins"));
+    }
 }

@@ -10,6 +10,11 @@ public interface Console extends AutoCloseable {
     /** Prints whole lines without breaking into the one being typed. Any thread. */
     void show(String line);
 
+    /** What this console adds to the list of commands (a line editor: that Tab completes them); "" on a pipe. */
+    default String helpHint() {
+        return "";
+    }
+
     @Override
     void close();
 }

@@ -77,6 +77,11 @@ final class JLineConsole implements Console {
     }
 
     @Override
+    public String helpHint() {
+        return " (Tab completes)";
+    }
+
+    @Override
     public void show(String line) {
         reader.printAbove(line);
     }

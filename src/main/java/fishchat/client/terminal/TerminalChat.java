@@ -129,7 +129,7 @@ public final class TerminalChat {
                 keeper.set(k);
                 k.advance(seen);
                 k.advance(newestArrived.get());
-                console.show("* " + TypedLine.HELP);
+                console.show("* " + TypedLine.HELP + console.helpHint());
                 live.release();
 
                 Outbox outbox = new Outbox();
@@ -207,7 +207,7 @@ public final class TerminalChat {
                         finished.complete(0);
                         return;
                     }
-                    case TypedLine.Help help -> console.show("* " + TypedLine.HELP);
+                    case TypedLine.Help help -> console.show("* " + TypedLine.HELP + console.helpHint());
                     case TypedLine.Blank blank -> {
                     }
                     case TypedLine.Mistake mistake -> console.show("* " + mistake.why());

@@ -4,7 +4,7 @@ import fishchat.client.Outgoing;
 
 /** What a typed line asks for. */
 sealed interface TypedLine {
-    String HELP = "commands: /to UID text · /group GID text · /join GID · /leave GID · /help · /quit (Tab completes)";
+    String HELP = "commands: /to UID text · /group GID text · /join GID · /leave GID · /help · /quit";
 
     /** A request for the server. */
     record Request(Outgoing request) implements TypedLine {

@@ -64,7 +64,7 @@ class TerminalChatTest {
                 throw new RuntimeException(e);
             }
         });
-        console.awaitShown("* " + TypedLine.HELP, WAIT);
+        console.awaitShown("* " + TypedLine.HELP, WAIT); // a pipe-like console: no Tab hint
         script.accept(console);
         console.endInput();
         return new Run(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS), console.shown, err.toString(StandardCharsets.UTF_8));
