@@ -85,6 +85,11 @@ sleep 1
 if kill -0 "$pid" 2>/dev/null; then echo "the node is alive"; else echo "the node ended: $(grep -m1 -o 'Terminating due to.*' "$work/partial.log" || true)"; fi
 stop
 
+echo "== 8b. the same from one address, while a ~40 KB ping from another arrives in two halves 500 ms apart (-Xmx128m)"
+start partial1 -Xmx128m -XX:+ExitOnOutOfMemoryError -- --new-connection-rate-per-ip 0 --no-web
+attack header-only --target 127.0.0.1:19101 --conns 2000 --hold 3s --body-bytes 65000 --sources 1 --slow-probe
+stop
+
 echo "== 9. 4 500 connections to the chat page port, each ~15 KB of an unfinished request head, held (-Xmx128m)"
 start heads -Xmx128m -XX:+ExitOnOutOfMemoryError -- --new-connection-rate-per-ip 0
 attack long-head --target 127.0.0.1:19103 --conns 4500 --hold 3s

@@ -57,6 +57,9 @@ public final class AdminServer implements AutoCloseable {
         metrics.gauge("fishchat_incomplete_request_limit_bytes",
                 "The most they may hold (an eighth of the heap); a request that would go over it ends its connection",
                 ArrivingBytes.NODE::limit);
+        metrics.gauge("fishchat_incomplete_request_sources",
+                "Source addresses (IPv6: /64s) holding incomplete requests; each may hold a sixteenth of the limit",
+                ArrivingBytes.NODE::sourcesHolding);
     }
 
     public AdminServer start() throws IOException {

@@ -72,12 +72,16 @@ final class AttackCommand implements Runnable {
                 description = "The server's pid: its heap after a full GC before and after, with jcmd (default: not measured).")
         long serverPid;
 
+        @Option(names = "--slow-probe", description = "A second into the hold, send a ~40 KB request in two halves "
+                + "500 ms apart from the next source address: is a slow client still served? (slow_probe=answered|refused)")
+        boolean slowProbe;
+
         @Override
         public Integer call() throws Exception {
             byte[] hello = gateway ? ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray()
                     : ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
             System.out.println(HeaderOnlyAttack.run(connections.target, hello, connections.conns, connections.sources,
-                    connections.hold, serverPid, !idle, bodyBytes).resultLine());
+                    connections.hold, serverPid, !idle, bodyBytes, slowProbe).resultLine());
             return 0;
         }
     }

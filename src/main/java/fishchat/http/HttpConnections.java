@@ -1,5 +1,6 @@
 package fishchat.http;
 
+import fishchat.libnet.ArrivingBytes;
 import fishchat.libnet.Connection;
 import fishchat.libnet.ConnectionHandler;
 import fishchat.libnet.ReadBuffer;
@@ -50,7 +51,8 @@ public final class HttpConnections implements ConnectionHandler {
         } catch (IOException e) {
             return;
         }
-        RequestReader reader = new RequestReader(in, out, maxBody, routes::checkHead);
+        RequestReader reader = new RequestReader(in, out, maxBody, routes::checkHead,
+                ArrivingBytes.NODE.shareOf(connection.source()));
         try {
             while (true) {
                 HttpRequest request = reader.read(connection);

@@ -42,17 +42,20 @@ final class RequestReader {
     private final OutputStream out;
     private final int maxBody;
     private final Routes.HeadCheck beforeBody;
+    /** What long heads and incomplete bodies count against: the client address's share of the node's budget. */
+    private final ArrivingBytes.Share arriving;
     /** The line being read; replaced by a small one after a request that grew it, so a long head is not kept. */
     private StringBuilder line = new StringBuilder(LINE_CAPACITY);
     private int headBytes;
     /** What the head being read counts against the node's budget for incomplete requests. */
     private long headCounted;
 
-    RequestReader(ReadBuffer in, OutputStream out, int maxBody, Routes.HeadCheck beforeBody) {
+    RequestReader(ReadBuffer in, OutputStream out, int maxBody, Routes.HeadCheck beforeBody, ArrivingBytes.Share arriving) {
         this.in = in;
         this.out = out;
         this.maxBody = maxBody;
         this.beforeBody = beforeBody;
+        this.arriving = arriving;
     }
 
     /** The next request, or null when the client closed the connection between requests. */
@@ -61,7 +64,7 @@ final class RequestReader {
             return readRequest(connection);
         } finally {
             if (headCounted > 0) {
-                ArrivingBytes.NODE.give(headCounted);
+                arriving.give(headCounted);
                 headCounted = 0;
             }
             if (line.capacity() > LINE_CAPACITY * 8) {
@@ -149,7 +152,7 @@ final class RequestReader {
             out.write(CONTINUE);
         }
         try {
-            return ArrivingBytes.NODE.read(new DataInputStream(in), length, FIRST_BODY_STEP);
+            return arriving.read(new DataInputStream(in), length, FIRST_BODY_STEP);
         } catch (EOFException e) {
             throw new EOFException("connection ended inside a request body");
         } catch (ArrivingBytes.OverBudgetException e) {
@@ -188,7 +191,7 @@ final class RequestReader {
     /** Another step of a long head against the node's budget; over it, the request is refused (503). */
     private void countHead() throws HttpException {
         try {
-            ArrivingBytes.NODE.take(2L * HEAD_COUNT_STEP);
+            arriving.take(2L * HEAD_COUNT_STEP);
         } catch (ArrivingBytes.OverBudgetException e) {
             throw new HttpException(503, e.getMessage());
         }

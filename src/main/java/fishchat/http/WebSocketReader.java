@@ -36,8 +36,11 @@ final class WebSocketReader {
     private final DataInputStream in;
     private final int maxPayload;
     private final byte[] mask = new byte[4];
+    private final ArrivingBytes.Share arriving;
 
-    WebSocketReader(ReadBuffer buffer, int maxPayload) {
+    /** {@code arriving}: what a frame's payload counts against while it arrives (the client address's share). */
+    WebSocketReader(ReadBuffer buffer, int maxPayload, ArrivingBytes.Share arriving) {
+        this.arriving = arriving;
         this.buffer = buffer;
         this.in = new DataInputStream(buffer);
         this.maxPayload = maxPayload;
@@ -87,7 +90,7 @@ final class WebSocketReader {
     private byte[] payload(int length) throws IOException {
         byte[] payload;
         try {
-            payload = ArrivingBytes.NODE.read(in, length, FIRST_STEP);
+            payload = arriving.read(in, length, FIRST_STEP);
         } catch (EOFException e) {
             throw new EOFException("connection ended inside a WebSocket frame of " + length + " bytes");
         }

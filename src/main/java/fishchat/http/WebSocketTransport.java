@@ -40,6 +40,8 @@ public final class WebSocketTransport implements Transport {
 
     private final Connection connection;
     private final WebSocketReader reader;
+    /** What fragments and incomplete frames count against: the client address's share of the node's budget. */
+    private final ArrivingBytes.Share arriving;
     private final OutputStream out;
     private final int maxBody;
     /** Our own frames (pongs, a Close) come from the reading thread: serialized with the session's writes. */
@@ -49,7 +51,8 @@ public final class WebSocketTransport implements Transport {
     /** After the upgrade, on the connection's thread; {@code maxBody}: the largest message accepted. */
     public WebSocketTransport(HttpChannel channel, int maxBody) {
         this.connection = channel.connection();
-        this.reader = new WebSocketReader(channel.in(), maxBody);
+        this.arriving = ArrivingBytes.NODE.shareOf(connection.source());
+        this.reader = new WebSocketReader(channel.in(), maxBody, arriving);
         this.out = channel.out();
         this.maxBody = maxBody;
     }
@@ -95,7 +98,7 @@ public final class WebSocketTransport implements Transport {
                         if (fragments.size() + frame.payload().length > maxBody) {
                             throw new FrameTooLargeException(fragments.size() + frame.payload().length, maxBody);
                         }
-                        ArrivingBytes.NODE.take(2L * frame.payload().length);
+                        arriving.take(2L * frame.payload().length);
                         counted += 2L * frame.payload().length;
                         fragments.write(frame.payload());
                         if (frame.fin()) {
@@ -120,7 +123,7 @@ public final class WebSocketTransport implements Transport {
                 }
             }
         } finally {
-            ArrivingBytes.NODE.give(counted);
+            arriving.give(counted);
         }
     }
 

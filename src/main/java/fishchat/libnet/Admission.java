@@ -71,7 +71,7 @@ final class Admission {
         }
     }
 
-    private static String describe(InetAddress counted) {
+    static String describe(InetAddress counted) {
         return counted instanceof Inet6Address ? counted.getHostAddress() + "/64" : counted.getHostAddress();
     }
 }

@@ -2,7 +2,9 @@ package fishchat.libnet;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,23 +15,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * timeout). So what bodies hold past their first step, while incomplete, counts against one
  * node-wide budget; a body that would go over it ends its connection
  * ({@link OverBudgetException}) instead of the process running out of memory.
+ *
+ * <p>One source address (an IPv6 /64, as {@link Admission} counts them) may hold only a share
+ * of the budget: an attacker with thousands of sockets from one address would otherwise fill it,
+ * and every other client's body arriving in parts (a phone's large message on a slow link)
+ * would be refused until the attacker let go. Each connection reads through the {@link Share}
+ * of its source address.
  */
 public final class ArrivingBytes {
-    /** The node's: an eighth of the heap the JVM may grow to. */
-    public static final ArrivingBytes NODE = new ArrivingBytes(Runtime.getRuntime().maxMemory() / 8);
+    /** The node's: an eighth of the heap the JVM may grow to, a sixteenth of that per source address. */
+    public static final ArrivingBytes NODE = new ArrivingBytes(Runtime.getRuntime().maxMemory() / 8, 16);
 
     private final long limit;
+    private final long limitPerSource;
+    private final int sharesPerNode;
     private final AtomicLong held = new AtomicLong();
+    /** Bytes held per source address; an address holding nothing has no entry. */
+    private final ConcurrentHashMap<InetAddress, Long> heldBySource = new ConcurrentHashMap<>();
 
-    public ArrivingBytes(long limit) {
+    /** {@code sharesPerNode}: one source address may hold {@code limit / sharesPerNode}. */
+    public ArrivingBytes(long limit, int sharesPerNode) {
         this.limit = limit;
+        this.sharesPerNode = sharesPerNode;
+        this.limitPerSource = limit / sharesPerNode;
     }
 
-    /** A body refused because the node holds its limit in incomplete requests already. */
+    /** A body refused because the node, or the body's source address, holds its limit in incomplete requests already. */
     public static final class OverBudgetException extends IOException {
-        OverBudgetException(long limit) {
-            super("incomplete requests hold this node's limit of " + (limit >> 20) + " MiB (an eighth of the heap): "
-                    + "this one is refused");
+        OverBudgetException(String message) {
+            super(message);
         }
     }
 
@@ -42,63 +56,111 @@ public final class ArrivingBytes {
         return held.get();
     }
 
-    /**
-     * Reads a body of {@code length} bytes: at once when all of it has arrived; else
-     * {@code firstStep} bytes (or what is there) first, then doubling as the rest arrives, the
-     * part past the first step counting against the budget until the body is complete.
-     *
-     * @throws java.io.EOFException the stream ended inside the body
-     * @throws OverBudgetException the node holds its limit already
-     */
-    public byte[] read(DataInputStream in, int length, int firstStep) throws IOException {
-        int here = length <= firstStep ? length : in.available();
-        if (here >= length) {
-            // All of it has arrived: nothing is held waiting, so nothing counts (a client that
-            // fills the budget cannot refuse other users' messages that come whole).
-            byte[] body = new byte[length];
-            in.readFully(body);
-            return body;
+    /** How many source addresses hold bytes now. */
+    public int sourcesHolding() {
+        return heldBySource.size();
+    }
+
+    /** What a connection from {@code source} reads through; null: the node's budget alone (a client reading its server). */
+    public Share shareOf(InetAddress source) {
+        return new Share(source == null ? null : Admission.counted(source));
+    }
+
+    /** The budget as one connection sees it: the node's, and its source address's share of it. */
+    public final class Share {
+        private final InetAddress source;
+
+        private Share(InetAddress source) {
+            this.source = source;
         }
-        long counted = 0;
-        try {
-            int size = Math.min(length, Math.max(firstStep, here));
-            counted = countUpTo(size - firstStep, counted);
-            byte[] body = new byte[size];
-            int done = 0;
-            while (true) {
-                in.readFully(body, done, body.length - done);
-                done = body.length;
-                if (done == length) {
-                    return body;
-                }
-                int next = (int) Math.min(length, 2L * done);
-                counted = countUpTo(next - firstStep, counted);
-                body = Arrays.copyOf(body, next);
+
+        /**
+         * Reads a body of {@code length} bytes: at once when all of it has arrived; else
+         * {@code firstStep} bytes (or what is there) first, then doubling as the rest arrives,
+         * the part past the first step counting against the budget until the body is complete.
+         *
+         * @throws java.io.EOFException the stream ended inside the body
+         * @throws OverBudgetException the node, or this source address, holds its limit already
+         */
+        public byte[] read(DataInputStream in, int length, int firstStep) throws IOException {
+            int here = length <= firstStep ? length : in.available();
+            if (here >= length) {
+                // All of it has arrived: nothing is held waiting, so nothing counts (a client that
+                // fills the budget cannot refuse other users' messages that come whole).
+                byte[] body = new byte[length];
+                in.readFully(body);
+                return body;
             }
-        } finally {
-            give(counted);
+            long counted = 0;
+            try {
+                int size = Math.min(length, Math.max(firstStep, here));
+                counted = countUpTo(size - firstStep, counted);
+                byte[] body = new byte[size];
+                int done = 0;
+                while (true) {
+                    in.readFully(body, done, body.length - done);
+                    done = body.length;
+                    if (done == length) {
+                        return body;
+                    }
+                    int next = (int) Math.min(length, 2L * done);
+                    counted = countUpTo(next - firstStep, counted);
+                    body = Arrays.copyOf(body, next);
+                }
+            } finally {
+                give(counted);
+            }
         }
-    }
 
-    /** Counts {@code bytes} more against the budget (a part of a message kept for its rest). */
-    public void take(long bytes) throws OverBudgetException {
-        if (held.addAndGet(bytes) > limit) {
+        /** Counts {@code bytes} more against the node's budget and this address's share (a part of a message kept for its rest). */
+        public void take(long bytes) throws OverBudgetException {
+            if (held.addAndGet(bytes) > limit) {
+                held.addAndGet(-bytes);
+                throw new OverBudgetException("incomplete requests hold this node's limit of " + kib(limit)
+                        + " (an eighth of the heap): this one is refused");
+            }
+            if (source != null && !takeFromShare(bytes)) {
+                held.addAndGet(-bytes);
+                throw new OverBudgetException("incomplete requests from " + Admission.describe(source) + " hold its share of "
+                        + kib(limitPerSource) + " (1/" + sharesPerNode + " of the node's limit): this one is refused");
+            }
+        }
+
+        /** Gives back what {@link #take} counted. */
+        public void give(long bytes) {
+            if (bytes == 0) {
+                return;
+            }
             held.addAndGet(-bytes);
-            throw new OverBudgetException(limit);
+            if (source != null) {
+                heldBySource.computeIfPresent(source, (address, was) -> was == bytes ? null : was - bytes);
+            }
+        }
+
+        private boolean takeFromShare(long bytes) {
+            boolean[] taken = {false};
+            heldBySource.compute(source, (address, was) -> {
+                long now = (was == null ? 0 : was) + bytes;
+                if (now > limitPerSource) {
+                    return was;
+                }
+                taken[0] = true;
+                return now;
+            });
+            return taken[0];
+        }
+
+        /** Raises what one body counts to {@code total}; returns what it counts then. */
+        private long countUpTo(long total, long counted) throws OverBudgetException {
+            if (total > counted) {
+                take(total - counted);
+                return total;
+            }
+            return counted;
         }
     }
 
-    /** Gives back what {@link #take} counted. */
-    public void give(long bytes) {
-        held.addAndGet(-bytes);
-    }
-
-    /** Raises what one body counts to {@code total}; returns what it counts then. */
-    private long countUpTo(long total, long counted) throws OverBudgetException {
-        if (total > counted) {
-            take(total - counted);
-            return total;
-        }
-        return counted;
+    private static String kib(long bytes) {
+        return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
     }
 }

@@ -21,7 +21,7 @@ public final class FrameClient implements Closeable {
 
     private FrameClient(Socket socket) throws IOException {
         this.socket = socket;
-        this.reader = new FrameInput(socket.getInputStream(), 512, Frame.MAX_BODY);
+        this.reader = new FrameInput(socket.getInputStream(), 512, Frame.MAX_BODY, ArrivingBytes.NODE.shareOf(null));
         this.out = socket.getOutputStream();
     }
 

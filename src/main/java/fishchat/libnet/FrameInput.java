@@ -22,18 +22,21 @@ public final class FrameInput {
     private final ReadBuffer buffer;
     private final DataInputStream in;
     private final int maxBody;
+    private final ArrivingBytes.Share arriving;
 
     /**
      * @param bufferSize bytes of read buffer held by this reader for as long as it lives
      * @param maxBody    the longest body accepted; a longer header ends the read with {@link FrameTooLargeException}
+     * @param arriving   what incomplete bodies count against: the share of the peer's address
      */
-    public FrameInput(InputStream stream, int bufferSize, int maxBody) {
+    public FrameInput(InputStream stream, int bufferSize, int maxBody, ArrivingBytes.Share arriving) {
         if (bufferSize < Frame.HEADER_BYTES) {
             throw new IllegalArgumentException("the read buffer must hold a frame header");
         }
         this.buffer = new ReadBuffer(stream, bufferSize);
         this.in = new DataInputStream(buffer);
         this.maxBody = Math.min(maxBody, Frame.MAX_BODY);
+        this.arriving = arriving;
     }
 
     /**
@@ -61,7 +64,7 @@ public final class FrameInput {
 
     private byte[] body(int length) throws IOException {
         try {
-            return ArrivingBytes.NODE.read(in, length, FIRST_STEP);
+            return arriving.read(in, length, FIRST_STEP);
         } catch (EOFException e) {
             throw new EOFException("stream ended inside a frame body of " + length + " bytes" + textHint(length));
         }

@@ -17,7 +17,8 @@ final class SocketTransport implements Transport {
     SocketTransport(Connection connection, int readBufferSize, int maxBody) throws IOException {
         this.connection = connection;
         this.socket = connection.socket();
-        this.input = new FrameInput(socket.getInputStream(), readBufferSize, maxBody);
+        this.input = new FrameInput(socket.getInputStream(), readBufferSize, maxBody,
+                ArrivingBytes.NODE.shareOf(connection.source()));
         this.out = socket.getOutputStream();
     }
 

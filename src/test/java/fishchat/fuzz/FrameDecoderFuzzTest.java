@@ -3,6 +3,7 @@ package fishchat.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
+import fishchat.libnet.ArrivingBytes;
 import fishchat.libnet.FrameInput;
 import fishchat.libnet.FrameTooLargeException;
 import fishchat.libnet.Frame;
@@ -39,7 +40,8 @@ class FrameDecoderFuzzTest {
         int chunk = data.consumeInt(1, 64);
         byte[] stream = data.consumeRemainingAsBytes();
 
-        FrameInput reader = new FrameInput(new ShortReads(stream, chunk), bufferSize, maxBody);
+        FrameInput reader = new FrameInput(new ShortReads(stream, chunk), bufferSize, maxBody,
+                ArrivingBytes.NODE.shareOf(null));
         int limit = Math.min(maxBody, Frame.MAX_BODY);
         int at = 0;
         while (true) {

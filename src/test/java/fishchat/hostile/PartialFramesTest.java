@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 2 000 connections that each send a ping, then all but the last 535 bytes of a 65 535-byte
  * frame, and wait: 120 MB that really arrived, against a node with a 128 MiB heap. Held
  * until the idle timeout, that ran the node out of memory; now incomplete bodies hold at most
- * an eighth of the heap, the connections over it are closed, and the node serves on.
+ * an eighth of the heap, the connections over it are closed, and the node serves on. From one
+ * address, the same attack holds only that address's share, and another client's message
+ * that arrives in parts is still read.
  */
 class PartialFramesTest extends NodeUnderAttack {
     private static final int CONNECTIONS = 2000;
@@ -34,8 +36,9 @@ class PartialFramesTest extends NodeUnderAttack {
         InetSocketAddress access = new InetSocketAddress("127.0.0.1", port);
         byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
 
-        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, ping, CONNECTIONS, 5, Duration.ofSeconds(3), 0,
-                true, BODY_BYTES);
+        // From 32 addresses: 32 shares of 1 MiB are more than the node's 16 MiB.
+        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, ping, CONNECTIONS, 32, Duration.ofSeconds(3), 0,
+                true, BODY_BYTES, false);
 
         assertTrue(server.process().isAlive(), "the node is alive:\n" + server.output());
         assertEquals(CONNECTIONS, outcome.greeted(), outcome.resultLine());
@@ -45,5 +48,24 @@ class PartialFramesTest extends NodeUnderAttack {
         try (ChatClient client = ChatClient.connect(access, null, message -> { })) {
             assertEquals(ErrorCode.OK, client.ping(), "a new client is served meanwhile");
         }
+    }
+
+    @Test
+    void oneAddressHoldsOnlyItsShareAndAnotherClientsSlowRequestIsRead() throws Exception {
+        server = FishchatProcess.start(FishchatProcess.Launch.jvm("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
+                "standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
+                "--no-web", "--new-connection-rate-per-ip", "0");
+        InetSocketAddress access = new InetSocketAddress("127.0.0.1", port("access listening on 127\\.0\\.0\\.1:(\\d+)"));
+        byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
+
+        // All from 127.0.0.2; meanwhile a ~40 KB ping from 127.0.0.3 arrives in two halves.
+        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, ping, CONNECTIONS, 1, Duration.ofSeconds(3), 0,
+                true, BODY_BYTES, true);
+
+        assertEquals("answered", outcome.slowProbe(), outcome.resultLine() + "\n" + server.output());
+        // A 1 MiB share holds about 16 such bodies (each counts up to 64 KiB); the rest are closed.
+        assertTrue(outcome.stillOpen() > 0 && outcome.stillOpen() <= 40, outcome.resultLine());
+        assertTrue(server.output().contains("incomplete requests from 127.0.0.2 hold its share of 1 MiB"), "said why");
+        assertTrue(server.process().isAlive(), server.output());
     }
 }

@@ -7,10 +7,13 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ArrivingBytesTest {
     private static DataInputStream stream(byte[] bytes) {
@@ -40,34 +43,84 @@ class ArrivingBytesTest {
         });
     }
 
+    private static final InetAddress ATTACKER = address(127, 0, 0, 2);
+    private static final InetAddress OTHER = address(127, 0, 0, 3);
+
+    private static InetAddress address(int... bytes) {
+        byte[] raw = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            raw[i] = (byte) bytes[i];
+        }
+        try {
+            return InetAddress.getByAddress(raw);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     @Test
     void aCompleteBodyIsReadAndGivesBackWhatItCounted() throws IOException {
-        ArrivingBytes budget = new ArrivingBytes(1 << 20);
+        ArrivingBytes budget = new ArrivingBytes(1 << 20, 1);
+        ArrivingBytes.Share share = budget.shareOf(OTHER);
         byte[] body = new byte[60_000];
         body[59_999] = 9;
-        assertArrayEquals(body, budget.read(trickle(body, 1000), body.length, 256));
+        assertArrayEquals(body, share.read(trickle(body, 1000), body.length, 256));
         assertEquals(0, budget.held());
-        assertArrayEquals(new byte[] {1, 2}, budget.read(stream(new byte[] {1, 2}), 2, 256), "a small body counts nothing");
+        assertEquals(0, budget.sourcesHolding(), "an address that holds nothing is forgotten");
+        assertArrayEquals(new byte[] {1, 2}, share.read(stream(new byte[] {1, 2}), 2, 256), "a small body counts nothing");
     }
 
     @Test
     void aBodyThatHasArrivedWholeIsReadEvenWhenTheBudgetIsFull() throws IOException {
-        ArrivingBytes budget = new ArrivingBytes(10_000);
-        budget.take(10_000); // filled by others
+        ArrivingBytes budget = new ArrivingBytes(10_000, 1);
+        budget.shareOf(ATTACKER).take(10_000); // filled by others
+        ArrivingBytes.Share share = budget.shareOf(OTHER);
         byte[] body = new byte[4_000];
-        assertArrayEquals(body, budget.read(stream(body), body.length, 256), "nothing of it waits: nothing counts");
-        assertThrows(ArrivingBytes.OverBudgetException.class, () -> budget.read(trickle(body, 1000), body.length, 256),
+        assertArrayEquals(body, share.read(stream(body), body.length, 256), "nothing of it waits: nothing counts");
+        assertThrows(ArrivingBytes.OverBudgetException.class, () -> share.read(trickle(body, 1000), body.length, 256),
                 "one that arrives in parts waits, and counts");
     }
 
     @Test
     void aBodyThatWouldGoOverTheBudgetIsRefusedAndAnEndedOneGivesBack() throws IOException {
-        ArrivingBytes budget = new ArrivingBytes(10_000);
-        budget.take(9_000); // other connections' incomplete bodies
-        assertThrows(ArrivingBytes.OverBudgetException.class, () -> budget.read(trickle(new byte[60_000], 1000), 60_000, 256));
+        ArrivingBytes budget = new ArrivingBytes(10_000, 1);
+        ArrivingBytes.Share others = budget.shareOf(null);
+        others.take(9_000); // other connections' incomplete bodies
+        ArrivingBytes.Share share = budget.shareOf(OTHER);
+        assertThrows(ArrivingBytes.OverBudgetException.class, () -> share.read(trickle(new byte[60_000], 1000), 60_000, 256));
         assertEquals(9_000, budget.held(), "the refused body holds nothing");
-        budget.give(9_000);
-        assertThrows(EOFException.class, () -> budget.read(trickle(new byte[5_000], 1000), 60_000, 256));
+        others.give(9_000);
+        assertThrows(EOFException.class, () -> share.read(trickle(new byte[5_000], 1000), 60_000, 256));
         assertEquals(0, budget.held(), "a body cut short gives back what it counted");
+    }
+
+    @Test
+    void oneAddressHoldsOnlyItsShareAndOthersStillGetTheirs() throws IOException {
+        ArrivingBytes budget = new ArrivingBytes(160_000, 16); // 10 000 bytes per address
+        ArrivingBytes.Share attacker = budget.shareOf(ATTACKER);
+        attacker.take(10_000);
+        ArrivingBytes.OverBudgetException refused = assertThrows(ArrivingBytes.OverBudgetException.class,
+                () -> budget.shareOf(ATTACKER).take(1), "another connection from the same address");
+        assertTrue(refused.getMessage().contains("from 127.0.0.2 hold its share"), refused.getMessage());
+        assertEquals(10_000, budget.held(), "the refusal holds nothing");
+
+        byte[] body = new byte[8_000];
+        body[7_999] = 7;
+        assertArrayEquals(body, budget.shareOf(OTHER).read(trickle(body, 1000), body.length, 256),
+                "another address's body, arriving in parts, is read");
+        attacker.give(10_000);
+        assertEquals(0, budget.held());
+        assertEquals(0, budget.sourcesHolding());
+    }
+
+    @Test
+    void anIpv6SubscribersAddressesShareOneShare() throws IOException {
+        ArrivingBytes budget = new ArrivingBytes(160_000, 16);
+        budget.shareOf(address(0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1)).take(10_000);
+        ArrivingBytes.OverBudgetException refused = assertThrows(ArrivingBytes.OverBudgetException.class,
+                () -> budget.shareOf(address(0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2)).take(1),
+                "the same /64");
+        assertTrue(refused.getMessage().contains("/64"), refused.getMessage());
+        budget.shareOf(address(0x20, 1, 0x0d, 0xb8, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1)).take(10_000); // another /64
     }
 }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FrameInputTest {
     private static FrameInput over(byte[] bytes) {
-        return new FrameInput(new ByteArrayInputStream(bytes), 64, Frame.MAX_BODY);
+        return new FrameInput(new ByteArrayInputStream(bytes), 64, Frame.MAX_BODY, ArrivingBytes.NODE.shareOf(null));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package fishchat.bench.attack;
 
+import fishchat.bench.LoadSources;
 import fishchat.libnet.Frame;
 
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.time.Duration;
  * with {@code bodyBytes}, that many bytes of the body and then nothing). A server that
  * allocates the announced body at the header holds 64 KiB per connection until a timeout;
  * ours should hold about what an idle connection does. With most of the body sent, a server
- * holds what arrived: ours holds it within a node-wide budget and closes the connections over it.
+ * holds what arrived: ours holds it within a node-wide budget, and a share of it per source
+ * address, and closes the connections over it; a {@link SlowRequestProbe} from another address
+ * shows whether other clients' requests arriving in parts are still read meanwhile.
  */
 public final class HeaderOnlyAttack {
     private static final byte[] HEADER = {(byte) 0xFF, (byte) 0xFF};
@@ -23,7 +26,8 @@ public final class HeaderOnlyAttack {
     }
 
     /** What the server held: connections still open after the hold, and its heap per connection when measured. */
-    public record Outcome(int opened, int greeted, int stillOpen, long heapBefore, long heapAfter) {
+    /** {@code slowProbe}: what the {@link SlowRequestProbe} met during the hold, or null when none was sent. */
+    public record Outcome(int opened, int greeted, int stillOpen, long heapBefore, long heapAfter, String slowProbe) {
         public long heapPerConnection() {
             return heapBefore < 0 || stillOpen == 0 ? -1 : (heapAfter - heapBefore) / stillOpen;
         }
@@ -31,7 +35,8 @@ public final class HeaderOnlyAttack {
         public String resultLine() {
             return "RESULT attack=header-only opened=" + opened + " greeted=" + greeted + " still_open=" + stillOpen
                     + (heapBefore < 0 ? "" : " heap_before=" + heapBefore + " heap_after=" + heapAfter
-                    + " heap_per_conn=" + heapPerConnection());
+                    + " heap_per_conn=" + heapPerConnection())
+                    + (slowProbe == null ? "" : " slow_probe=" + slowProbe.replace(' ', '_'));
         }
     }
 
@@ -41,15 +46,17 @@ public final class HeaderOnlyAttack {
      */
     public static Outcome run(InetSocketAddress target, byte[] hello, int connections, int sources, Duration hold,
                               long serverPid) throws IOException, InterruptedException {
-        return run(target, hello, connections, sources, hold, serverPid, true, 0);
+        return run(target, hello, connections, sources, hold, serverPid, true, 0, false);
     }
 
     /**
      * With {@code sendHeader} false, the connections stop after their request: idle ones, the
-     * baseline to compare with; {@code bodyBytes} (below 65 535) of the announced body follow the header.
+     * baseline to compare with; {@code bodyBytes} (below 65 535) of the announced body follow the header;
+     * with {@code slowProbe}, a {@link SlowRequestProbe} is sent from the next source address a second into the hold.
      */
     public static Outcome run(InetSocketAddress target, byte[] hello, int connections, int sources, Duration hold,
-                              long serverPid, boolean sendHeader, int bodyBytes) throws IOException, InterruptedException {
+                              long serverPid, boolean sendHeader, int bodyBytes, boolean slowProbe)
+            throws IOException, InterruptedException {
         byte[] partial = new byte[HEADER.length + Math.min(bodyBytes, 0xFFFE)];
         System.arraycopy(HEADER, 0, partial, 0, HEADER.length);
         long before = serverPid > 0 ? HeapProbe.afterFullGc(serverPid) : -1;
@@ -68,9 +75,15 @@ public final class HeaderOnlyAttack {
                     // Closed by the server: counted below.
                 }
             }
-            Thread.sleep(hold.toMillis());
+            long holdEnds = System.nanoTime() + hold.toNanos();
+            String probe = null;
+            if (slowProbe) {
+                Thread.sleep(Math.min(1000, hold.toMillis()));
+                probe = SlowRequestProbe.run(target, new LoadSources(sources + 1).forConnection(sources, target), hello);
+            }
+            Thread.sleep(Math.max(0, (holdEnds - System.nanoTime()) / 1_000_000));
             long after = serverPid > 0 ? HeapProbe.afterFullGc(serverPid) : -1;
-            return new Outcome(sockets.all().size(), greeted, sockets.stillOpen(1), before, after);
+            return new Outcome(sockets.all().size(), greeted, sockets.stillOpen(1), before, after, probe);
         }
     }
 
