@@ -58,7 +58,7 @@ public final class AdminServer implements AutoCloseable {
                 "The most they may hold (an eighth of the heap); a request that would go over it ends its connection",
                 ArrivingBytes.NODE::limit);
         metrics.gauge("fishchat_incomplete_request_sources",
-                "Source addresses (IPv6: /64s) holding incomplete requests; each may hold a sixteenth of the limit",
+                "Source addresses (IPv6: /64s) holding incomplete requests; each may hold a sixteenth of the limit (at least 1 MiB)",
                 ArrivingBytes.NODE::sourcesHolding);
     }
 

@@ -23,21 +23,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * of its source address.
  */
 public final class ArrivingBytes {
-    /** The node's: an eighth of the heap the JVM may grow to, a sixteenth of that per source address. */
-    public static final ArrivingBytes NODE = new ArrivingBytes(Runtime.getRuntime().maxMemory() / 8, 16);
+    /** The node's: see {@link #ofHeap}. */
+    public static final ArrivingBytes NODE = ofHeap(Runtime.getRuntime().maxMemory());
+    /** The least one address may hold: a whole request of the largest kind (an API body of several messages). */
+    private static final long MIN_SHARE = 1 << 20;
 
     private final long limit;
     private final long limitPerSource;
-    private final int sharesPerNode;
     private final AtomicLong held = new AtomicLong();
     /** Bytes held per source address; an address holding nothing has no entry. */
     private final ConcurrentHashMap<InetAddress, Long> heldBySource = new ConcurrentHashMap<>();
 
-    /** {@code sharesPerNode}: one source address may hold {@code limit / sharesPerNode}. */
-    public ArrivingBytes(long limit, int sharesPerNode) {
+    /** {@code limitPerSource}: what one source address may hold of {@code limit}. */
+    public ArrivingBytes(long limit, long limitPerSource) {
         this.limit = limit;
-        this.sharesPerNode = sharesPerNode;
-        this.limitPerSource = limit / sharesPerNode;
+        this.limitPerSource = limitPerSource;
+    }
+
+    /**
+     * An eighth of {@code maxHeap}, and a sixteenth of that per source address but at least
+     * 1 MiB, so that on a small heap a large request arriving in parts can still be read.
+     */
+    static ArrivingBytes ofHeap(long maxHeap) {
+        long limit = maxHeap / 8;
+        return new ArrivingBytes(limit, Math.min(limit, Math.max(limit / 16, MIN_SHARE)));
+    }
+
+    public long limitPerSource() {
+        return limitPerSource;
     }
 
     /** A body refused because the node, or the body's source address, holds its limit in incomplete requests already. */
@@ -63,15 +76,18 @@ public final class ArrivingBytes {
 
     /** What a connection from {@code source} reads through; null: the node's budget alone (a client reading its server). */
     public Share shareOf(InetAddress source) {
-        return new Share(source == null ? null : Admission.counted(source));
+        return new Share(source);
     }
 
     /** The budget as one connection sees it: the node's, and its source address's share of it. */
     public final class Share {
-        private final InetAddress source;
+        /** The peer's address as the socket has it (nothing new is held per connection) or null. */
+        private final InetAddress peer;
+        /** What the share is counted by ({@link Admission#counted}: an IPv6 /64); worked out at the first take. */
+        private InetAddress source;
 
-        private Share(InetAddress source) {
-            this.source = source;
+        private Share(InetAddress peer) {
+            this.peer = peer;
         }
 
         /**
@@ -114,15 +130,23 @@ public final class ArrivingBytes {
 
         /** Counts {@code bytes} more against the node's budget and this address's share (a part of a message kept for its rest). */
         public void take(long bytes) throws OverBudgetException {
+            // The address's share first: an address at its share must not raise the node's count
+            // even for a moment, or another address's body counted then could be refused.
+            if (peer != null) {
+                if (source == null) {
+                    source = Admission.counted(peer);
+                }
+                if (!takeFromShare(bytes)) {
+                    throw new OverBudgetException("incomplete requests from " + Admission.describe(source)
+                            + " hold its share of " + kib(limitPerSource) + " of the node's " + kib(limit)
+                            + ": this one is refused");
+                }
+            }
             if (held.addAndGet(bytes) > limit) {
                 held.addAndGet(-bytes);
+                giveToShare(bytes);
                 throw new OverBudgetException("incomplete requests hold this node's limit of " + kib(limit)
                         + " (an eighth of the heap): this one is refused");
-            }
-            if (source != null && !takeFromShare(bytes)) {
-                held.addAndGet(-bytes);
-                throw new OverBudgetException("incomplete requests from " + Admission.describe(source) + " hold its share of "
-                        + kib(limitPerSource) + " (1/" + sharesPerNode + " of the node's limit): this one is refused");
             }
         }
 
@@ -132,6 +156,10 @@ public final class ArrivingBytes {
                 return;
             }
             held.addAndGet(-bytes);
+            giveToShare(bytes);
+        }
+
+        private void giveToShare(long bytes) {
             if (source != null) {
                 heldBySource.computeIfPresent(source, (address, was) -> was == bytes ? null : was - bytes);
             }

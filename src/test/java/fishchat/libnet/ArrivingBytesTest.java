@@ -60,7 +60,7 @@ class ArrivingBytesTest {
 
     @Test
     void aCompleteBodyIsReadAndGivesBackWhatItCounted() throws IOException {
-        ArrivingBytes budget = new ArrivingBytes(1 << 20, 1);
+        ArrivingBytes budget = new ArrivingBytes(1 << 20, 1 << 20);
         ArrivingBytes.Share share = budget.shareOf(OTHER);
         byte[] body = new byte[60_000];
         body[59_999] = 9;
@@ -72,7 +72,7 @@ class ArrivingBytesTest {
 
     @Test
     void aBodyThatHasArrivedWholeIsReadEvenWhenTheBudgetIsFull() throws IOException {
-        ArrivingBytes budget = new ArrivingBytes(10_000, 1);
+        ArrivingBytes budget = new ArrivingBytes(10_000, 10_000);
         budget.shareOf(ATTACKER).take(10_000); // filled by others
         ArrivingBytes.Share share = budget.shareOf(OTHER);
         byte[] body = new byte[4_000];
@@ -83,7 +83,7 @@ class ArrivingBytesTest {
 
     @Test
     void aBodyThatWouldGoOverTheBudgetIsRefusedAndAnEndedOneGivesBack() throws IOException {
-        ArrivingBytes budget = new ArrivingBytes(10_000, 1);
+        ArrivingBytes budget = new ArrivingBytes(10_000, 10_000);
         ArrivingBytes.Share others = budget.shareOf(null);
         others.take(9_000); // other connections' incomplete bodies
         ArrivingBytes.Share share = budget.shareOf(OTHER);
@@ -96,7 +96,7 @@ class ArrivingBytesTest {
 
     @Test
     void oneAddressHoldsOnlyItsShareAndOthersStillGetTheirs() throws IOException {
-        ArrivingBytes budget = new ArrivingBytes(160_000, 16); // 10 000 bytes per address
+        ArrivingBytes budget = new ArrivingBytes(160_000, 10_000);
         ArrivingBytes.Share attacker = budget.shareOf(ATTACKER);
         attacker.take(10_000);
         ArrivingBytes.OverBudgetException refused = assertThrows(ArrivingBytes.OverBudgetException.class,
@@ -115,12 +115,32 @@ class ArrivingBytesTest {
 
     @Test
     void anIpv6SubscribersAddressesShareOneShare() throws IOException {
-        ArrivingBytes budget = new ArrivingBytes(160_000, 16);
+        ArrivingBytes budget = new ArrivingBytes(160_000, 10_000);
         budget.shareOf(address(0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1)).take(10_000);
         ArrivingBytes.OverBudgetException refused = assertThrows(ArrivingBytes.OverBudgetException.class,
                 () -> budget.shareOf(address(0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2)).take(1),
                 "the same /64");
         assertTrue(refused.getMessage().contains("/64"), refused.getMessage());
         budget.shareOf(address(0x20, 1, 0x0d, 0xb8, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1)).take(10_000); // another /64
+    }
+
+    @Test
+    void aTakeTheNodeRefusesLeavesTheAddressHoldingNothing() throws IOException {
+        ArrivingBytes budget = new ArrivingBytes(10_000, 8_000);
+        budget.shareOf(null).take(9_000);
+        assertThrows(ArrivingBytes.OverBudgetException.class, () -> budget.shareOf(OTHER).take(5_000));
+        assertEquals(9_000, budget.held());
+        assertEquals(0, budget.sourcesHolding());
+    }
+
+    @Test
+    void theNodesBudgetIsAnEighthOfTheHeapAndAnAddressesShareASixteenthOfThatButAtLeastOneMiB() {
+        ArrivingBytes big = ArrivingBytes.ofHeap(4L << 30);
+        assertEquals(512L << 20, big.limit());
+        assertEquals(32L << 20, big.limitPerSource());
+        ArrivingBytes small = ArrivingBytes.ofHeap(32L << 20);
+        assertEquals(4L << 20, small.limit());
+        assertEquals(1L << 20, small.limitPerSource(), "a large request arriving in parts still fits a small heap's share");
+        assertEquals(512L << 10, ArrivingBytes.ofHeap(4L << 20).limitPerSource(), "never more than the node's limit");
     }
 }

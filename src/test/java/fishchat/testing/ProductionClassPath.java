@@ -39,8 +39,14 @@ final class ProductionClassPath {
         Path classes = classesDirectory();
         Path jar = jarOf(classes);
         List<String> entries = new ArrayList<>();
+        boolean replaced = false;
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            entries.add(Path.of(entry).toAbsolutePath().equals(classes) ? jar.toString() : entry);
+            boolean isClasses = Path.of(entry).toAbsolutePath().equals(classes);
+            entries.add(isClasses ? jar.toString() : entry);
+            replaced |= isClasses;
+        }
+        if (!replaced) {
+            throw new IllegalStateException(classes + " is not on the test's classpath as such: " + System.getProperty("java.class.path"));
         }
         return String.join(java.io.File.pathSeparator, entries);
     }
