@@ -47,7 +47,7 @@ final class RequestReader {
     /** The line being read; replaced by a small one after a request that grew it, so a long head is not kept. */
     private StringBuilder line = new StringBuilder(LINE_CAPACITY);
     private int headBytes;
-    /** What the head being read counts against the node's budget for incomplete requests. */
+    /** What the head being read counts against the budget for incomplete requests. */
     private long headCounted;
 
     RequestReader(ReadBuffer in, OutputStream out, int maxBody, Routes.HeadCheck beforeBody, ArrivingBytes.Share arriving) {
@@ -58,10 +58,16 @@ final class RequestReader {
         this.arriving = arriving;
     }
 
-    /** The next request, or null when the client closed the connection between requests. */
+    /**
+     * The next request, or null when the client closed the connection between requests. A long
+     * head or a body arriving in parts that would go over the budget for incomplete requests is
+     * refused with 503.
+     */
     HttpRequest read(Connection connection) throws IOException {
         try {
             return readRequest(connection);
+        } catch (ArrivingBytes.OverBudgetException e) {
+            throw new HttpException(503, e.getMessage());
         } finally {
             if (headCounted > 0) {
                 arriving.give(headCounted);
@@ -155,8 +161,6 @@ final class RequestReader {
             return arriving.read(new DataInputStream(in), length, FIRST_BODY_STEP);
         } catch (EOFException e) {
             throw new EOFException("connection ended inside a request body");
-        } catch (ArrivingBytes.OverBudgetException e) {
-            throw new HttpException(503, e.getMessage());
         }
     }
 
@@ -188,13 +192,9 @@ final class RequestReader {
         }
     }
 
-    /** Another step of a long head against the node's budget; over it, the request is refused (503). */
-    private void countHead() throws HttpException {
-        try {
-            arriving.take(2L * HEAD_COUNT_STEP);
-        } catch (ArrivingBytes.OverBudgetException e) {
-            throw new HttpException(503, e.getMessage());
-        }
+    /** Another step of a long head against the budget for incomplete requests. */
+    private void countHead() throws ArrivingBytes.OverBudgetException {
+        arriving.take(2L * HEAD_COUNT_STEP);
         headCounted += 2L * HEAD_COUNT_STEP;
     }
 
