@@ -1,7 +1,5 @@
 package fishchat.client.terminal;
 
-import fishchat.common.PrivateFiles;
-
 import fishchat.client.Attempt;
 import fishchat.client.Backoff;
 import fishchat.client.ChatEvents;
@@ -129,7 +127,7 @@ public final class TerminalChat {
                 keeper.set(k);
                 k.advance(seen);
                 k.advance(newestArrived.get());
-                console.show("* " + TypedLine.HELP + console.helpHint());
+                showHelp(console);
                 live.release();
 
                 Outbox outbox = new Outbox();
@@ -207,7 +205,7 @@ public final class TerminalChat {
                         finished.complete(0);
                         return;
                     }
-                    case TypedLine.Help help -> console.show("* " + TypedLine.HELP + console.helpHint());
+                    case TypedLine.Help help -> showHelp(console);
                     case TypedLine.Blank blank -> {
                     }
                     case TypedLine.Mistake mistake -> console.show("* " + mistake.why());
@@ -281,5 +279,10 @@ public final class TerminalChat {
         Set<Long> ids = command.equals("/to") ? knownUsers
                 : command.equals("/group") || command.equals("/join") || command.equals("/leave") ? knownGroups : Set.of();
         return ids.stream().map(String::valueOf).toList();
+    }
+
+    /** The commands, and what this console adds to them (Tab completion on a line editor). */
+    private static void showHelp(Console console) {
+        console.show("* " + TypedLine.HELP + console.helpHint());
     }
 }
