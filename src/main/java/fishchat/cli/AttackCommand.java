@@ -78,9 +78,7 @@ final class AttackCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            byte[] hello = gateway ? ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray()
-                    : ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
-            System.out.println(HeaderOnlyAttack.run(connections.target, hello, connections.conns, connections.sources,
+            System.out.println(HeaderOnlyAttack.run(connections.target, greeting(gateway), connections.conns, connections.sources,
                     connections.hold, serverPid, !idle, bodyBytes, slowProbe).resultLine());
             return 0;
         }
@@ -221,11 +219,15 @@ final class AttackCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            byte[] request = gateway ? ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray()
-                    : ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
             System.out.println((webSocket ? PipelineFloodAttack.runWebSocketPings(target, conns, probe, duration)
-                    : PipelineFloodAttack.run(target, request, conns, probe, duration)).resultLine());
+                    : PipelineFloodAttack.run(target, greeting(gateway), conns, probe, duration)).resultLine());
             return 0;
         }
+    }
+
+    /** A request the target answers whoever sends it: a gateway's access-server request, or an access server's ping. */
+    private static byte[] greeting(boolean gateway) {
+        return gateway ? ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray()
+                : ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
     }
 }

@@ -49,10 +49,6 @@ public final class ArrivingBytes {
         return new ArrivingBytes(limit, Math.min(limit, Math.max(limit / 16, MIN_SHARE)));
     }
 
-    public long limitPerSource() {
-        return limitPerSource;
-    }
-
     /** A body refused because the node, or the body's source address, holds its limit in incomplete requests already. */
     public static final class OverBudgetException extends IOException {
         OverBudgetException(String message) {
@@ -62,6 +58,11 @@ public final class ArrivingBytes {
 
     public long limit() {
         return limit;
+    }
+
+    /** The most one source address may hold. */
+    public long limitPerSource() {
+        return limitPerSource;
     }
 
     /** Bytes held now by incomplete bodies. */
