@@ -2,9 +2,7 @@ package fishchat.hostile;
 
 import fishchat.bench.attack.HeaderOnlyAttack;
 import fishchat.client.ChatClient;
-import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
-import fishchat.protocol.external.ReqPing;
 import fishchat.testing.FishchatProcess;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeaderOnlyFramesTest extends NodeUnderAttack {
     private static final int CONNECTIONS = 2000;
 
-
     @Test
     void headerOnlyConnectionsCostAboutWhatIdleOnesDoAndTheNodeServesOn() throws Exception {
-        server = FishchatProcess.start(FishchatProcess.Launch.jvm("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"),
-                "standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
+        startStandalone(FishchatProcess.Launch.jvm("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"),
                 "--no-web", "--new-connection-rate-per-ip", "0");
-        int port = port("access listening on 127\\.0\\.0\\.1:(\\d+)");
-        InetSocketAddress access = new InetSocketAddress("127.0.0.1", port);
-        byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
+        InetSocketAddress access = listening("access");
 
-        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, ping, CONNECTIONS, 5, Duration.ofSeconds(2), server.pid());
+        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, PING, CONNECTIONS, 5, Duration.ofSeconds(2), server.pid());
 
         assertTrue(server.process().isAlive(), "the node is alive:\n" + server.output());
         assertEquals(CONNECTIONS, outcome.greeted(), outcome.resultLine());

@@ -23,8 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LongHeadsTest extends NodeUnderAttack {
     @Test
     void longUnfinishedHeadsHoldAtMostTheBudgetAndThePageIsServed() throws Exception {
-        server = FishchatProcess.start(FishchatProcess.Launch.jvm("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
-                "standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
+        startStandalone(FishchatProcess.Launch.jvm("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
                 "--web-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0", "--new-connection-rate-per-ip", "0");
         int port = port("chat page on http://127\\.0\\.0\\.1:(\\d+)/");
 

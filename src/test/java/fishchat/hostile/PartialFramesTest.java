@@ -2,12 +2,11 @@ package fishchat.hostile;
 
 import fishchat.bench.attack.HeaderOnlyAttack;
 import fishchat.client.ChatClient;
-import fishchat.protocol.Cmd;
 import fishchat.protocol.ErrorCode;
-import fishchat.protocol.external.ReqPing;
 import fishchat.testing.FishchatProcess;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -26,18 +25,13 @@ class PartialFramesTest extends NodeUnderAttack {
     private static final int CONNECTIONS = 2000;
     private static final int BODY_BYTES = 65_000;
 
-
     @Test
     void incompleteBodiesHoldAtMostTheNodesBudgetAndTheNodeServesOn() throws Exception {
-        server = FishchatProcess.start(FishchatProcess.Launch.jvm("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
-                "standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
-                "--no-web", "--new-connection-rate-per-ip", "0");
-        int port = port("access listening on 127\\.0\\.0\\.1:(\\d+)");
-        InetSocketAddress access = new InetSocketAddress("127.0.0.1", port);
-        byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
+        startSmallHeapNode();
+        InetSocketAddress access = listening("access");
 
         // From 32 addresses: 32 shares of 1 MiB are more than the node's 16 MiB.
-        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, ping, CONNECTIONS, 32, Duration.ofSeconds(3), 0,
+        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, PING, CONNECTIONS, 32, Duration.ofSeconds(3), 0,
                 true, BODY_BYTES, false);
 
         assertTrue(server.process().isAlive(), "the node is alive:\n" + server.output());
@@ -52,14 +46,11 @@ class PartialFramesTest extends NodeUnderAttack {
 
     @Test
     void oneAddressHoldsOnlyItsShareAndAnotherClientsSlowRequestIsRead() throws Exception {
-        server = FishchatProcess.start(FishchatProcess.Launch.jvm("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
-                "standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0",
-                "--no-web", "--new-connection-rate-per-ip", "0");
-        InetSocketAddress access = new InetSocketAddress("127.0.0.1", port("access listening on 127\\.0\\.0\\.1:(\\d+)"));
-        byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
+        startSmallHeapNode();
+        InetSocketAddress access = listening("access");
 
         // All from 127.0.0.2; meanwhile a ~40 KB ping from 127.0.0.3 arrives in two halves.
-        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, ping, CONNECTIONS, 1, Duration.ofSeconds(3), 0,
+        HeaderOnlyAttack.Outcome outcome = HeaderOnlyAttack.run(access, PING, CONNECTIONS, 1, Duration.ofSeconds(3), 0,
                 true, BODY_BYTES, true);
 
         assertEquals("answered", outcome.slowProbe(), outcome.resultLine() + "\n" + server.output());
@@ -67,5 +58,11 @@ class PartialFramesTest extends NodeUnderAttack {
         assertTrue(outcome.stillOpen() > 0 && outcome.stillOpen() <= 40, outcome.resultLine());
         assertTrue(server.output().contains("incomplete requests from 127.0.0.2 hold its share of 1 MiB"), "said why");
         assertTrue(server.process().isAlive(), server.output());
+    }
+
+    /** 128 MiB of heap: a 16 MiB budget for incomplete requests, 1 MiB per address; no connection rate, so 2 000 connect at once. */
+    private void startSmallHeapNode() throws IOException {
+        startStandalone(FishchatProcess.Launch.jvm("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
+                "--no-web", "--new-connection-rate-per-ip", "0");
     }
 }

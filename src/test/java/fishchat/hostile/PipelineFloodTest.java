@@ -3,7 +3,6 @@ package fishchat.hostile;
 import fishchat.bench.attack.PipelineFloodAttack;
 import fishchat.protocol.Cmd;
 import fishchat.protocol.external.ReqAccessServer;
-import fishchat.protocol.external.ReqPing;
 import fishchat.testing.FishchatProcess;
 import org.junit.jupiter.api.Test;
 
@@ -25,17 +24,14 @@ class PipelineFloodTest extends NodeUnderAttack {
     /** Far above a served probe's worst wait (~15 ms here), far below the flood's length. */
     private static final long MAX_WAIT_MICROS = 2_000_000;
 
-
     @Test
     void aProbeIsAnsweredWhileConnectionsFloodTheAccessAndGatewayPorts() throws Exception {
-        server = FishchatProcess.start("standalone", "--data", dir.toString(), "--gateway-listen", "127.0.0.1:0",
-                "--access-listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0");
-        InetSocketAddress access = new InetSocketAddress("127.0.0.1", port("access listening on 127\\.0\\.0\\.1:(\\d+)"));
-        InetSocketAddress gateway = new InetSocketAddress("127.0.0.1", port("gateway listening on 127\\.0\\.0\\.1:(\\d+)"));
+        startStandalone(FishchatProcess.Launch.PLAIN, "--web-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0");
+        InetSocketAddress access = listening("access");
+        InetSocketAddress gateway = listening("gateway");
         int conns = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-        byte[] ping = ReqPing.newBuilder().setCmd(Cmd.PING.code()).build().toByteArray();
-        PipelineFloodAttack.Outcome onAccess = PipelineFloodAttack.run(access, ping, conns, access, FLOOD);
+        PipelineFloodAttack.Outcome onAccess = PipelineFloodAttack.run(access, PING, conns, access, FLOOD);
         assertServedThroughout(onAccess);
 
         byte[] ask = ReqAccessServer.newBuilder().setCmd(Cmd.REQ_ACCESS_SERVER.code()).build().toByteArray();

@@ -29,9 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServerProcessLimitsTest extends NodeUnderAttack {
     @Test
     void everyListenerAcceptsAgainAfterRunningOutOfFileDescriptors() throws Exception {
-        server = FishchatProcess.start(FishchatProcess.Launch.PLAIN.withFileLimit(320), "standalone", "--data", dir.toString(),
-                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0");
-        InetSocketAddress access = address(server, "access listening on (127\\.0\\.0\\.1:\\d+)");
+        startStandalone(FishchatProcess.Launch.PLAIN.withFileLimit(320));
+        InetSocketAddress access = listening("access");
         String page = server.await(Pattern.compile("chat page on (http://127\\.0\\.0\\.1:\\d+/)"), 60).group(1);
         String ws = server.await(Pattern.compile("WebSocket listening on (ws://127\\.0\\.0\\.1:\\d+/ws)"), 60).group(1);
         InetSocketAddress pagePort = new InetSocketAddress("127.0.0.1", URI.create(page).getPort());
@@ -57,9 +56,8 @@ class ServerProcessLimitsTest extends NodeUnderAttack {
     @Test
     void theDataDirectoryAndItsFilesAreTheOwnersAloneWhateverTheUmask() throws Exception {
         Path data = dir.resolve("data");
-        server = FishchatProcess.start(FishchatProcess.Launch.PLAIN.withUmask("022"), "standalone", "--data", data.toString(),
-                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0", "--no-web");
-        InetSocketAddress access = address(server, "access listening on (127\\.0\\.0\\.1:\\d+)");
+        startStandalone(FishchatProcess.Launch.PLAIN.withUmask("022"), data, "--no-web");
+        InetSocketAddress access = listening("access");
         try (ChatClient client = ChatClient.connect(access, null, message -> { })) {
             client.login(1, new fishchat.chat.auth.HmacTokens(fishchat.chat.auth.SecretFile.load(data.resolve("secret")),
                     java.time.Clock.systemUTC()).mint(1, Duration.ofMinutes(5)), ChatClient.FROM_NEWEST);
@@ -77,16 +75,9 @@ class ServerProcessLimitsTest extends NodeUnderAttack {
     void aDataDirectoryFoundOpenIsNarrowed() throws Exception {
         Path data = Files.createDirectory(dir.resolve("open"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwxr-xr-x")));
-        server = FishchatProcess.start(FishchatProcess.Launch.PLAIN.withUmask("022"), "standalone", "--data", data.toString(),
-                "--gateway-listen", "127.0.0.1:0", "--access-listen", "127.0.0.1:0", "--no-web");
-        server.await(Pattern.compile("access listening on"), 60);
+        startStandalone(FishchatProcess.Launch.PLAIN.withUmask("022"), data, "--no-web");
+        listening("access");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
         assertTrue(server.output().contains("permissions narrowed"), server.output());
-    }
-
-    private static InetSocketAddress address(FishchatProcess process, String pattern) throws InterruptedException {
-        String hostPort = process.await(Pattern.compile(pattern), 60).group(1);
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 }
