@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import fishchat.testing.FreePorts;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -37,10 +37,8 @@ final class WebhookReceiver implements AutoCloseable {
     private volatile String secret;
     private HttpServer server;
 
-    WebhookReceiver() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            this.port = probe.getLocalPort();
-        }
+    WebhookReceiver() {
+        this.port = FreePorts.take();
     }
 
     String url() {

@@ -6,15 +6,14 @@ import fishchat.client.ChatClient;
 import fishchat.protocol.external.offsetMsg;
 import fishchat.testing.Await;
 import fishchat.testing.FishchatProcess;
+import fishchat.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,7 +74,7 @@ class ChatProcessTest {
 
     @Test
     void aServerThatCannotBeReachedIsNamedInOneLineAndExitCode1() throws Exception {
-        int port = freePort();
+        int port = FreePorts.take();
         FishchatProcess viaGateway = start("chat", "--gateway", "127.0.0.1:" + port, "--uid", "1", "--token", "t",
                 "--state-dir", dir.resolve("state").toString());
         FishchatProcess direct = start("chat", "--access", "127.0.0.1:" + port, "--uid", "1", "--token", "t",
@@ -90,8 +89,8 @@ class ChatProcessTest {
 
     @Test
     void linesTypedWhileTheServerIsDownArriveOnceAfterItComesBack() throws Exception {
-        int gatewayPort = freePort();
-        int accessPort = freePort();
+        int gatewayPort = FreePorts.take();
+        int accessPort = FreePorts.take();
         FishchatProcess server = startServer(gatewayPort, accessPort);
         FishchatProcess chat = start("chat", "--gateway", "127.0.0.1:" + gatewayPort, "--uid", "1",
                 "--data", dir.resolve("data").toString(), "--state-dir", dir.resolve("state").toString());
@@ -136,9 +135,4 @@ class ChatProcessTest {
         return copies;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

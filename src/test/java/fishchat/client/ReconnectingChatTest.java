@@ -6,6 +6,7 @@ import fishchat.protocol.external.offsetMsg;
 import fishchat.store.StoredMessage;
 import fishchat.testing.Await;
 import fishchat.testing.ChatServer;
+import fishchat.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,18 +175,11 @@ class ReconnectingChatTest {
     void aServerThatIsNotThereIsNamed() {
         Recorded events = new Recorded();
         ReconnectingChat chat = new ReconnectingChat(
-                ServerRoute.throughGateway(new InetSocketAddress("127.0.0.1", unusedPort()), null), 1, uid -> "t", QUICK, events);
+                ServerRoute.throughGateway(new InetSocketAddress("127.0.0.1", FreePorts.take()), null), 1, uid -> "t", QUICK, events);
         UnreachableServerException e = org.junit.jupiter.api.Assertions.assertThrows(UnreachableServerException.class, chat::open);
         assertTrue(e.getMessage().matches("cannot reach gateway 127\\.0\\.0\\.1:\\d+: Connection refused"), e.getMessage());
     }
 
-    private static int unusedPort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     /** The terminal client asks for own copies: what the user sends from another device reaches this one, as its own. */
     @Test

@@ -1,7 +1,6 @@
 package fishchat.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,15 +18,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EtcdServer implements AutoCloseable {
     private final Path dataDir;
-    private final int clientPort;
-    private final int peerPort;
+    private int clientPort;
+    private int peerPort;
+    private boolean everStarted;
     private final Path log;
     private Process process;
 
     private EtcdServer(Path dataDir) throws IOException {
         this.dataDir = dataDir;
-        this.clientPort = freePort();
-        this.peerPort = freePort();
+        this.clientPort = FreePorts.take();
+        this.peerPort = FreePorts.take();
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 
@@ -49,11 +49,38 @@ public final class EtcdServer implements AutoCloseable {
                 + "(apt-get install etcd-server; bin/test does this when it runs as root)");
     }
 
-    /** Starts etcd unless it is running; its data dir survives stop() and start(). */
+    /**
+     * Starts etcd unless it is running; its data dir survives stop() and start(). A free port
+     * found by probing can be taken before etcd binds it (by another test's server, or as the
+     * local port of one of the many loopback connections the suite makes), so a bind refusal is
+     * tried again: on a first start with fresh ports (etcd binds before it writes its data dir),
+     * on a restart with the same ones (the data dir remembers the peer address), after a pause.
+     */
     public void start() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             return;
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                startOnce();
+                everStarted = true;
+                return;
+            } catch (PortTaken e) {
+                if (attempt == 5) {
+                    throw new IOException(e.getMessage());
+                }
+                if (everStarted) {
+                    Thread.sleep(500);
+                } else {
+                    clientPort = FreePorts.take();
+                    peerPort = FreePorts.take();
+                }
+            }
+        }
+    }
+
+    private void startOnce() throws IOException, InterruptedException {
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         String peer = "http://127.0.0.1:" + peerPort;
         process = new ProcessBuilder(List.of(binary(),
                 "--name", "test",
@@ -70,7 +97,11 @@ public final class EtcdServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("etcd exited at start with " + process.exitValue() + "; see " + log);
+                String message = "etcd exited at start with " + process.exitValue() + "; see " + log;
+                if (logSince(logStart).contains("address already in use")) {
+                    throw new PortTaken(message);
+                }
+                throw new IOException(message);
             }
             if (get("/v2/keys/") != null) {
                 return;
@@ -124,9 +155,17 @@ public final class EtcdServer implements AutoCloseable {
         stop();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
+    private String logSince(long offset) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(offset, all.length), all.length - (int) Math.min(offset, all.length),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** etcd could not bind one of its ports: somebody took it after we probed it. */
+    private static final class PortTaken extends IOException {
+        PortTaken(String message) {
+            super(message);
         }
     }
+
 }

@@ -1,8 +1,6 @@
 package fishchat.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,7 +48,7 @@ public final class PostgresServer implements AutoCloseable {
         // Not under JUnit's @TempDir: as root that is 0700 root, which the postgres user cannot enter.
         Path home = Files.createTempDirectory("fishchat-pg-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        PostgresServer pg = new PostgresServer(home, binDir, freePort());
+        PostgresServer pg = new PostgresServer(home, binDir, FreePorts.take());
         try {
             pg.init();
             pg.start();
@@ -183,9 +181,4 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
-    }
 }

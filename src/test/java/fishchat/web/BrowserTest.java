@@ -1,13 +1,12 @@
 package fishchat.web;
 
 import fishchat.cli.Main;
+import fishchat.testing.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,12 +66,12 @@ class BrowserTest {
                 + "(apt-get install chromium); set CHROMIUM to use another");
         assertTrue(Files.isDirectory(ROOT.resolve("web/node_modules/playwright-core")),
                 "web/node_modules is missing: the build runs npm ci in web/ (profile web-deps)");
-        int web = freePort();
-        int ws = freePort();
-        int admin = freePort();
-        int access = freePort();
-        int gateway = freePort();
-        int api = freePort();
+        int web = FreePorts.take();
+        int ws = FreePorts.take();
+        int admin = FreePorts.take();
+        int access = FreePorts.take();
+        int gateway = FreePorts.take();
+        int api = FreePorts.take();
         Path data = Files.createDirectories(dir.resolve("data"));
         String java = ProcessHandle.current().info().command().orElseThrow();
         String fishchat = quote(java) + " --enable-native-access=ALL-UNNAMED -cp " + quote(System.getProperty("java.class.path"))
@@ -187,10 +186,4 @@ class BrowserTest {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return probe.getLocalPort();
-        }
-    }
 }
