@@ -47,7 +47,8 @@ class PipelineFloodTest extends NodeUnderAttack {
         assertTrue(outcome.floodReplyBytes() > 0, "the flood was answered too: " + outcome.resultLine());
         assertEquals(0, outcome.probeFailures(), outcome.resultLine());
         assertTrue(outcome.probeMaxMicros() < MAX_WAIT_MICROS, "the probe waited: " + outcome.resultLine());
-        // A ping every 50 ms for 5 s is ~90 answers when they come; one at the end is what a frozen node gives.
-        assertTrue(outcome.probes() >= 40, outcome.resultLine());
+        // A ping every 50 ms for 5 s is ~90 answers when they come; one at the end is what a frozen
+        // node gives. 20: on a loaded machine the flood's own threads slow the probe's turns too.
+        assertTrue(outcome.probes() >= 20, outcome.resultLine());
     }
 }

@@ -37,12 +37,14 @@ class ConnectionSweeperTest {
     void aGreetedConnectionHasTheIdleTimeoutAndABusyOneNeither() throws Exception {
         ConnectionSweeper sweeper = sweeper();
         Connection connection = connection(System.nanoTime());
+        // The clock read on both sides of the call, so that a pause of this thread cannot move the bounds.
+        long before = System.nanoTime();
         connection.active();
-        long now = System.nanoTime();
-        assertNull(sweeper.overdue(connection, now + 900 * MS), "greeted: the handshake timeout no longer applies");
-        assertTrue(sweeper.overdue(connection, now + 1100 * MS).startsWith("idle for"));
+        long after = System.nanoTime();
+        assertNull(sweeper.overdue(connection, before + 900 * MS), "greeted: the handshake timeout no longer applies");
+        assertTrue(sweeper.overdue(connection, after + 1100 * MS).startsWith("idle for"));
         assertTrue(connection.claimForRequest());
-        assertNull(sweeper.overdue(connection, now + 5000 * MS), "a handler at work is not expected to speak");
+        assertNull(sweeper.overdue(connection, after + 5000 * MS), "a handler at work is not expected to speak");
         connection.requestDone();
     }
 
@@ -52,11 +54,12 @@ class ConnectionSweeperTest {
         Connection connection = connection(System.nanoTime());
         connection.active();
         connection.claimForRequest();
+        long before = System.nanoTime();
         connection.writeStarted();
-        long now = System.nanoTime();
-        assertNull(sweeper.overdue(connection, now + 400 * MS));
-        assertTrue(sweeper.overdue(connection, now + 600 * MS).startsWith("write blocked"));
+        long after = System.nanoTime();
+        assertNull(sweeper.overdue(connection, before + 400 * MS));
+        assertTrue(sweeper.overdue(connection, after + 600 * MS).startsWith("write blocked"));
         connection.writeEnded();
-        assertNull(sweeper.overdue(connection, now + 600 * MS));
+        assertNull(sweeper.overdue(connection, after + 600 * MS));
     }
 }

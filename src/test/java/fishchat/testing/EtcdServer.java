@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real etcd (Debian's etcd-server, v2 API enabled) on free loopback ports with its own
  * data dir, for tests. {@link #stop()} and {@link #start()} again keep the data dir, as an
- * operator's restart would. Never a fake: the point is to meet etcd's real behaviour.
+ * operator's restart would; {@link #close()} removes it. Never a fake: the point is to meet
+ * etcd's real behaviour. The data dir is in memory ({@code /dev/shm}) where there is one: every
+ * etcd write waits for a disk sync, and on a machine busy writing (the suite's other servers, a
+ * build) one sync can outlast the 2 s TTL a test keeps alive by refreshing it.
  */
 public final class EtcdServer implements AutoCloseable {
     private final Path dataDir;
@@ -24,17 +27,26 @@ public final class EtcdServer implements AutoCloseable {
     private final Path log;
     private Process process;
 
-    private EtcdServer(Path dataDir) throws IOException {
+    private EtcdServer(Path dataDir, Path log) {
         this.dataDir = dataDir;
         this.clientPort = FreePorts.take();
         this.peerPort = FreePorts.take();
-        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.log = log;
     }
 
-    /** Starts etcd in {@code workDir}; fails with what to install when there is no etcd binary. */
+    /** Starts etcd, its log in {@code workDir}; fails with what to install when there is no etcd binary. */
     public static EtcdServer start(Path workDir) throws IOException, InterruptedException {
-        EtcdServer etcd = new EtcdServer(workDir.resolve("etcd-data"));
-        etcd.start();
+        Path memory = Path.of("/dev/shm");
+        Path dataDir = Files.isDirectory(memory) && Files.isWritable(memory)
+                ? Files.createTempDirectory(memory, "fishchat-etcd-")
+                : Files.createDirectories(workDir.resolve("etcd-data"));
+        EtcdServer etcd = new EtcdServer(dataDir, workDir.resolve("etcd-data.log"));
+        try {
+            etcd.start();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            etcd.close();
+            throw e;
+        }
         return etcd;
     }
 
@@ -150,9 +162,15 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
+    /** Stops etcd and removes its data dir. */
     @Override
     public void close() throws InterruptedException {
         stop();
+        try (var all = Files.walk(dataDir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is no reason to fail a test
+        }
     }
 
     private String logSince(long offset) throws IOException {

@@ -35,6 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SilentConnectionsTest {
     private static final int CAP_PER_ADDRESS = 20;
+    /**
+     * The attack counts the sockets still open a second after it has opened them all: the
+     * handshake timeout must outlast that even when opening 200 takes a few seconds on a busy
+     * machine, and the hold must outlast the timeout.
+     */
+    private static final Duration HANDSHAKE = Duration.ofSeconds(4);
+    private static final Duration HOLD = Duration.ofSeconds(7);
 
     @TempDir
     Path dir;
@@ -63,16 +70,16 @@ class SilentConnectionsTest {
 
     @Test
     void silentConnectionsToTheWebSocketPortAreCappedPerAddressAndCutAfterTheHandshakeTimeout() throws Exception {
-        start(o -> o.withMaxConnectionsPerIp(CAP_PER_ADDRESS).withHandshakeTimeout(Duration.ofSeconds(2)));
-        SilentAttack.Outcome silent = SilentAttack.run(webSocketPort(), 200, 1, Duration.ofSeconds(4));
+        start(o -> o.withMaxConnectionsPerIp(CAP_PER_ADDRESS).withHandshakeTimeout(HANDSHAKE));
+        SilentAttack.Outcome silent = SilentAttack.run(webSocketPort(), 200, 1, HOLD);
         assertEquals(CAP_PER_ADDRESS, silent.admitted(), silent.resultLine());
         assertEquals(0, silent.stillOpen(), "cut by the handshake timeout: " + silent.resultLine());
     }
 
     @Test
     void silentConnectionsToTheChatPageAreCappedPerAddressAndCutAfterTheHandshakeTimeout() throws Exception {
-        start(o -> o.withMaxConnectionsPerIp(CAP_PER_ADDRESS).withHandshakeTimeout(Duration.ofSeconds(2)));
-        SilentAttack.Outcome silent = SilentAttack.run(node.web().pageAddress(), 200, 1, Duration.ofSeconds(4));
+        start(o -> o.withMaxConnectionsPerIp(CAP_PER_ADDRESS).withHandshakeTimeout(HANDSHAKE));
+        SilentAttack.Outcome silent = SilentAttack.run(node.web().pageAddress(), 200, 1, HOLD);
         assertEquals(CAP_PER_ADDRESS, silent.admitted(), silent.resultLine());
         assertEquals(0, silent.stillOpen(), silent.resultLine());
     }

@@ -330,7 +330,8 @@ class WebSocketTest {
     void aSilentWssPeerIsCutByTheIdleTimeoutOnTls13And12() throws Exception {
         Path[] pair = TestCertificates.create(dir.resolve("certs"), "localhost", "EC");
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        start(o -> o.withIdleTimeout(Duration.ofMillis(600)), new WebOptions(null, any,
+        // 2 s: long enough that a slow machine still sees the session before it is cut.
+        start(o -> o.withIdleTimeout(Duration.ofSeconds(2)), new WebOptions(null, any,
                 TlsCredentials.load(pair[0], pair[1]), List.of(), null, null, null));
         InetSocketAddress wss = new InetSocketAddress("127.0.0.1", URI.create(node.web().wsUrl(true)).getPort());
         for (String version : List.of("TLSv1.3", "TLSv1.2")) {
