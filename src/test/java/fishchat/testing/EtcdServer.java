@@ -185,5 +185,4 @@ public final class EtcdServer implements AutoCloseable {
             super(message);
         }
     }
-
 }
