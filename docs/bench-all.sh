@@ -8,6 +8,8 @@
 #   PEERS=DIR docs/bench-all.sh              DIR: the peers kit (Go, Netty, C gateways and loadgen,
 #                                            built: DIR/loadgen/bin/loadgen ...); without it the
 #                                            gateway rows are skipped, and idle uses fishchat's own opener
+#                                            (it greets after opening all: ~2 KiB more per connection than
+#                                            loadgen, see BENCHMARKS "Target by target")
 #   PIN=split docs/bench-all.sh              server on CPU 0, load generators on CPU 1 (taskset)
 #   QUICK=1                                  shorter runs (a smoke test of the script, not figures)
 #
