@@ -77,7 +77,6 @@ public final class WebSocketTransport implements Transport {
         try {
             while (true) {
                 WebSocketReader.WsFrame frame = reader.next();
-                connection.unitRead(); // control frames and fragments never reach the session loop's count
                 if (frame == null) {
                     if (fragments != null) {
                         throw new EOFException("connection ended inside a WebSocket message");
@@ -121,6 +120,9 @@ public final class WebSocketTransport implements Transport {
                     default -> throw new WebSocketProtocolException(WebSocketReader.PROTOCOL_ERROR,
                             "reserved opcode " + frame.opcode());
                 }
+                // Reached only by a frame that is no message (a PING, a PONG, a fragment short of
+                // the last): the session loop's count of requests never sees it, so it is counted here.
+                connection.unitRead();
             }
         } finally {
             arriving.give(counted);

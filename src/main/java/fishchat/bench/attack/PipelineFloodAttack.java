@@ -58,12 +58,8 @@ public final class PipelineFloodAttack {
      */
     public static Outcome runWebSocketPings(InetSocketAddress target, int conns, InetSocketAddress probe, Duration duration)
             throws IOException, InterruptedException {
-        String host = target.getAddress().getHostAddress() + ":" + target.getPort();
-        byte[] upgrade = ("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] emptyMaskedPing = {(byte) 0x89, (byte) 0x80, 0, 0, 0, 0};
-        return run(target, upgrade, emptyMaskedPing, conns, probe, duration);
+        byte[] emptyPing = WebSocketControlAttack.masked(0x89, new byte[0]);
+        return run(target, WebSocketControlAttack.upgradeRequest(target, "/ws"), emptyPing, conns, probe, duration);
     }
 
     private static Outcome run(InetSocketAddress target, byte[] preamble, byte[] one, int conns, InetSocketAddress probe,

@@ -57,9 +57,7 @@ public final class WebSocketControlAttack {
             socket.connect(target, 5000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + fishchat.libnet.Addresses.format(target)
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
-                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(upgradeRequest(target, path));
             InputStream in = socket.getInputStream();
             String head = readHead(in);
             if (!head.startsWith("HTTP/1.1 101")) {
@@ -70,6 +68,13 @@ public final class WebSocketControlAttack {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /** A client's request to upgrade {@code path} on {@code target} to a WebSocket. */
+    static byte[] upgradeRequest(InetSocketAddress target, String path) {
+        return ("GET " + path + " HTTP/1.1\r\nHost: " + fishchat.libnet.Addresses.format(target)
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A client frame, masked with a zero key (the payload is sent as is). */
